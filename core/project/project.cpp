@@ -1,0 +1,209 @@
+#include "core/project/project.h"
+
+#include "core/project/monthcommand.h"
+#include "core/project/projectlogging.h"
+#include "core/project/projectstore.h"
+#include "core/project/settingscommand.h"
+
+namespace CalStudio {
+
+namespace {
+// After a failed save, wait longer before trying again (the disk won't empty itself in 300 ms).
+constexpr int RetryDelayMs = 5000;
+} // namespace
+
+Project::Project(std::unique_ptr<ProjectStore> store, ProjectSettings settings, QList<MonthEntry> months)
+    : m_store(std::move(store))
+    , m_settings(std::move(settings))
+    , m_months(std::move(months))
+{
+    m_autosave.setSingleShot(true);
+    connect(&m_autosave, &QTimer::timeout, this, [this] { (void)flush(); });
+}
+
+Project::~Project()
+{
+    // Commands hold a pointer to us; drop them before anything else goes.
+    m_undoStack.clear();
+    if (hasUnsavedChanges()) {
+        if (auto st = flush(); !st)
+            qCWarning(lcProject) << "could not save on close:" << st.error();
+    }
+}
+
+Result<std::unique_ptr<Project>> Project::create(const QString &path, const ProjectSettings &settings)
+{
+    auto store = ProjectStore::create(path, settings);
+    if (!store)
+        return store.error();
+    return fromStore(std::move(*store));
+}
+
+Result<std::unique_ptr<Project>> Project::open(const QString &path)
+{
+    auto store = ProjectStore::open(path);
+    if (!store)
+        return store.error();
+    return fromStore(std::move(*store));
+}
+
+Result<std::unique_ptr<Project>> Project::fromStore(std::unique_ptr<ProjectStore> store)
+{
+    auto settings = store->loadSettings();
+    if (!settings)
+        return settings.error();
+    auto months = store->loadMonths();
+    if (!months)
+        return months.error();
+    return std::unique_ptr<Project>(new Project(std::move(store), std::move(*settings), std::move(*months)));
+}
+
+QString Project::path() const
+{
+    return m_store->path();
+}
+
+Status Project::pushSettings(const ProjectSettings &changed, int field, const QString &text)
+{
+    if (changed.sameContent(m_settings))
+        return Status::success();
+    if (auto st = changed.validate(); !st)
+        return st;
+    m_undoStack.push(
+        new SettingsCommand(this, m_settings, changed, static_cast<SettingsCommand::Field>(field), text));
+    return Status::success();
+}
+
+Status Project::setTitle(const QString &title)
+{
+    ProjectSettings s = m_settings;
+    s.title = title;
+    return pushSettings(s, SettingsCommand::Title, tr("Change title"));
+}
+
+Status Project::setYear(int year)
+{
+    ProjectSettings s = m_settings;
+    s.year = year;
+    return pushSettings(s, SettingsCommand::Year, tr("Change year"));
+}
+
+Status Project::setStartMonth(int month)
+{
+    ProjectSettings s = m_settings;
+    s.startMonth = month;
+    return pushSettings(s, SettingsCommand::StartMonth, tr("Change first month"));
+}
+
+Status Project::setWeekStart(WeekStart weekStart)
+{
+    ProjectSettings s = m_settings;
+    s.weekStart = weekStart;
+    return pushSettings(s, SettingsCommand::WeekStartField, tr("Change week start"));
+}
+
+Status Project::setLocale(const QString &locale)
+{
+    ProjectSettings s = m_settings;
+    s.locale = locale;
+    return pushSettings(s, SettingsCommand::Locale, tr("Change language"));
+}
+
+Status Project::setHolidayRegion(const QString &region)
+{
+    ProjectSettings s = m_settings;
+    s.holidayRegion = region;
+    return pushSettings(s, SettingsCommand::HolidayRegion, tr("Change holidays"));
+}
+
+Status Project::setMonth(const MonthEntry &entry, const QString &undoText)
+{
+    if (entry.month < 0 || entry.month >= MonthEntry::PageCount)
+        return Error(QStringLiteral("invalid_month"), tr("There is no such page in the calendar."),
+                     QString::number(entry.month));
+    if (entry == m_months.at(entry.month))
+        return Status::success();
+    m_undoStack.push(new MonthCommand(this, m_months.at(entry.month), entry,
+                                      undoText.isEmpty() ? tr("Edit page") : undoText));
+    return Status::success();
+}
+
+void Project::applySettings(const ProjectSettings &settings)
+{
+    const QDateTime created = m_settings.createdAt;
+    m_settings = settings;
+    m_settings.createdAt = created;
+    m_settingsDirty = true;
+    scheduleSave();
+    Q_EMIT settingsChanged();
+}
+
+void Project::applyMonth(const MonthEntry &entry)
+{
+    m_months[entry.month] = entry;
+    m_dirtyMonths.insert(entry.month);
+    scheduleSave();
+    Q_EMIT monthChanged(entry.month);
+}
+
+void Project::setAutosaveDelay(int ms)
+{
+    m_autosaveDelay = qMax(0, ms);
+}
+
+void Project::scheduleSave()
+{
+    // Restarting the timer debounces; after a failure the retry delay stands.
+    if (!m_lastSaveFailed || !m_autosave.isActive())
+        m_autosave.start(m_lastSaveFailed ? RetryDelayMs : m_autosaveDelay);
+}
+
+Status Project::flush()
+{
+    m_autosave.stop();
+    if (!hasUnsavedChanges())
+        return Status::success();
+
+    Status result;
+    if (m_settingsDirty) {
+        result = m_store->saveSettings(m_settings);
+        if (result)
+            m_settingsDirty = false;
+    }
+    if (result && !m_dirtyMonths.isEmpty()) {
+        QList<MonthEntry> dirty;
+        for (int m : std::as_const(m_dirtyMonths))
+            dirty.append(m_months.at(m));
+        result = m_store->saveMonths(dirty);
+        if (result)
+            m_dirtyMonths.clear();
+    }
+
+    if (!result) {
+        qCWarning(lcProject) << "autosave failed:" << result.error();
+        m_lastSaveFailed = true;
+        m_autosave.start(RetryDelayMs);
+        Q_EMIT saveFailed(result.error());
+        return result;
+    }
+    m_lastSaveFailed = false;
+    qCDebug(lcProject) << "saved" << path();
+    Q_EMIT saved();
+    return result;
+}
+
+Status Project::saveAs(const QString &path)
+{
+    if (auto st = flush(); !st)
+        return st;
+    if (auto st = m_store->copyTo(path); !st)
+        return st;
+    auto store = ProjectStore::open(path);
+    if (!store)
+        return store.error();
+    m_store = std::move(*store);
+    Q_EMIT pathChanged(m_store->path());
+    return Status::success();
+}
+
+} // namespace CalStudio

@@ -1,0 +1,94 @@
+#pragma once
+
+#include "core/common/result.h"
+#include "core/project/monthentry.h"
+#include "core/project/projectsettings.h"
+
+#include <QObject>
+#include <QTimer>
+#include <QUndoStack>
+
+#include <memory>
+
+namespace CalStudio {
+
+class ProjectStore;
+
+/**
+ * An open project as the studio edits it: the settings and pages in memory,
+ * an undo stack, and autosave to the ProjectStore.
+ *
+ * Every user edit goes through a set…() method, which pushes an undoable
+ * command; the command's redo/undo call apply…(), which updates memory,
+ * emits a change signal and schedules a save. Saves are debounced (a burst
+ * of keystrokes becomes one small transaction) and happen on this thread:
+ * each is one UPDATE in WAL mode, well under a millisecond of work plus one
+ * fsync. A failed save (disk full, disk gone) keeps the edits in memory,
+ * reports saveFailed() and retries; nothing already saved is touched.
+ */
+class Project : public QObject {
+    Q_OBJECT
+public:
+    static Result<std::unique_ptr<Project>> create(const QString &path, const ProjectSettings &settings);
+    static Result<std::unique_ptr<Project>> open(const QString &path);
+
+    /// Writes pending edits before closing.
+    ~Project() override;
+
+    [[nodiscard]] QString path() const;
+    [[nodiscard]] const ProjectSettings &settings() const { return m_settings; }
+    [[nodiscard]] const QList<MonthEntry> &months() const { return m_months; }
+    [[nodiscard]] const MonthEntry &month(int month) const { return m_months.at(month); }
+    [[nodiscard]] QUndoStack *undoStack() { return &m_undoStack; }
+    [[nodiscard]] ProjectStore &store() { return *m_store; }
+
+    // Undoable edits. Invalid values are refused with an Error and change nothing.
+    Status setTitle(const QString &title);
+    Status setYear(int year);
+    Status setStartMonth(int month);
+    Status setWeekStart(WeekStart weekStart);
+    Status setLocale(const QString &locale);
+    Status setHolidayRegion(const QString &region);
+    Status setMonth(const MonthEntry &entry, const QString &undoText = {});
+
+    // Used by undo commands: change memory, notify, schedule autosave. No undo entry.
+    void applySettings(const ProjectSettings &settings);
+    void applyMonth(const MonthEntry &entry);
+
+    /// Debounce delay of autosave (default 300 ms).
+    void setAutosaveDelay(int ms);
+    [[nodiscard]] bool hasUnsavedChanges() const { return m_settingsDirty || !m_dirtyMonths.isEmpty(); }
+    /// Writes pending edits now.
+    Status flush();
+
+    /**
+     * Save As: writes a copy at `path` and continues on the copy, keeping the
+     * undo history. The original file stays as it was at this moment.
+     */
+    Status saveAs(const QString &path);
+
+Q_SIGNALS:
+    void settingsChanged();
+    void monthChanged(int month);
+    void saved();
+    void saveFailed(const CalStudio::Error &error);
+    void pathChanged(const QString &path);
+
+private:
+    explicit Project(std::unique_ptr<ProjectStore> store, ProjectSettings settings, QList<MonthEntry> months);
+    static Result<std::unique_ptr<Project>> fromStore(std::unique_ptr<ProjectStore> store);
+    Status pushSettings(const ProjectSettings &changed, int field, const QString &text);
+    void scheduleSave();
+
+    std::unique_ptr<ProjectStore> m_store;
+    ProjectSettings m_settings;
+    QList<MonthEntry> m_months;
+    QUndoStack m_undoStack;
+    QTimer m_autosave;
+    int m_autosaveDelay = 300;
+    bool m_settingsDirty = false;
+    QSet<int> m_dirtyMonths;
+    bool m_lastSaveFailed = false;
+};
+
+} // namespace CalStudio

@@ -1,0 +1,3 @@
+#include "core/project/projectlogging.h"
+
+Q_LOGGING_CATEGORY(lcProject, "calstudio.project", QtInfoMsg)

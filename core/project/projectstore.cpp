@@ -1,0 +1,605 @@
+#include "core/project/projectstore.h"
+
+#include "core/project/projectlogging.h"
+#include "core/project/schema.h"
+#include "core/project/sqlerror.h"
+#include "core/project/transaction.h"
+
+#include <QAtomicInteger>
+#include <QCoreApplication>
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QLockFile>
+#include <QSqlQuery>
+#include <QtEndian>
+
+#include <filesystem>
+#include <system_error>
+
+namespace CalStudio {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("ProjectStore", text);
+}
+
+QString newConnectionName()
+{
+    static QAtomicInteger<quint64> counter;
+    return QStringLiteral("calstudio-project-%1").arg(counter.fetchAndAddRelaxed(1));
+}
+
+QString isoNow()
+{
+    return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+}
+
+QString displayName(const QString &path)
+{
+    return QFileInfo(path).fileName();
+}
+
+/// A connection that removes itself from QSqlDatabase's registry when it goes away.
+class Connection {
+public:
+    Connection(const QString &path, bool readOnly)
+        : m_name(newConnectionName())
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_name);
+        db.setDatabaseName(path);
+        QString options = QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000");
+        if (readOnly)
+            options += QStringLiteral(";QSQLITE_OPEN_READONLY");
+        db.setConnectOptions(options);
+    }
+    ~Connection()
+    {
+        if (m_name.isEmpty())
+            return;
+        {
+            QSqlDatabase db = QSqlDatabase::database(m_name, false);
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(m_name);
+    }
+    Connection(const Connection &) = delete;
+    Connection &operator=(const Connection &) = delete;
+
+    QSqlDatabase db() const { return QSqlDatabase::database(m_name, false); }
+    /// Hands the registered connection over to a ProjectStore.
+    QString release() { return std::exchange(m_name, QString()); }
+
+private:
+    QString m_name;
+};
+
+Status execPragma(const QSqlDatabase &db, const QString &sql)
+{
+    QSqlQuery q(db);
+    if (!q.exec(sql))
+        return sqlError(q.lastError(), sql);
+    return Status::success();
+}
+
+/**
+ * Checks the file itself before SQLite touches it: that it is a file, looks
+ * like SQLite, and is not shorter than its header says. Reads 100 bytes.
+ */
+Status preflight(const QString &path)
+{
+    const QFileInfo info(path);
+    if (!info.exists())
+        return Error(QStringLiteral("not_found"),
+                     tr("The project “%1” was not found. It may have been moved or deleted.").arg(displayName(path)),
+                     path);
+    if (!info.isFile())
+        return Error(QStringLiteral("not_a_project"),
+                     tr("“%1” is a folder, not a Calendar Studio project.").arg(displayName(path)), path);
+
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return Error(QStringLiteral("unreadable"),
+                     tr("Calendar Studio is not allowed to read “%1”. Check the file's permissions.")
+                         .arg(displayName(path)),
+                     file.errorString());
+    const QByteArray header = file.read(100);
+    const qint64 size = file.size();
+    file.close();
+
+    static const QByteArray magic("SQLite format 3\0", 16);
+    if (header.size() < 100 || !header.startsWith(magic))
+        return Error(QStringLiteral("not_a_project"),
+                     tr("“%1” is not a Calendar Studio project. Choose a file ending in .calstudio.")
+                         .arg(displayName(path)),
+                     QStringLiteral("no SQLite header"));
+
+    const auto *h = reinterpret_cast<const uchar *>(header.constData());
+    quint32 pageSize = qFromBigEndian<quint16>(h + 16);
+    if (pageSize == 1)
+        pageSize = 65536;
+    const quint32 changeCounter = qFromBigEndian<quint32>(h + 24);
+    const quint32 pageCount = qFromBigEndian<quint32>(h + 28);
+    const quint32 validFor = qFromBigEndian<quint32>(h + 92);
+    const bool pageSizeValid = pageSize >= 512 && (pageSize & (pageSize - 1)) == 0;
+
+    // With a non-empty WAL beside it, the header may describe a checkpoint that
+    // was interrupted; SQLite recovers that itself from the WAL.
+    const QFileInfo wal(path + QStringLiteral("-wal"));
+    const bool walPending = wal.exists() && wal.size() > 32;
+    const bool sizeKnown = pageSizeValid && pageCount > 0 && changeCounter == validFor;
+    if (!pageSizeValid
+        || (!walPending && (size % pageSize != 0 || (sizeKnown && size < qint64(pageSize) * pageCount))))
+        return Error(QStringLiteral("truncated"),
+                     tr("“%1” is incomplete — it may have been cut off while copying or downloading. Copy it "
+                        "again from where it came from, or open a backup.")
+                         .arg(displayName(path)),
+                     QStringLiteral("file is %1 bytes, header says %2 pages of %3 bytes")
+                         .arg(size)
+                         .arg(pageCount)
+                         .arg(pageSize));
+    return Status::success();
+}
+
+/// Whether we may write the file and create the WAL and lock files beside it.
+Status checkWritable(const QString &path)
+{
+    const QFileInfo info(path);
+    // Checked by permission bits as well as access(): running as root, access()
+    // says yes even for a file its owner marked read-only.
+    const auto writeBits = QFileDevice::WriteOwner | QFileDevice::WriteGroup | QFileDevice::WriteOther;
+    if (!info.isWritable() || !(info.permissions() & writeBits))
+        return Error(QStringLiteral("read_only"),
+                     tr("“%1” is read-only. Calendar Studio saves as you work, so it needs a file it can change: "
+                        "copy it to a folder of yours (for example Documents) or allow changes to it, then open it "
+                        "again.")
+                         .arg(displayName(path)),
+                     path);
+    const QFileInfo dir(info.absolutePath());
+    if (!dir.isWritable())
+        return Error(QStringLiteral("read_only"),
+                     tr("The folder that holds “%1” is read-only. Copy the project to a folder of yours (for "
+                        "example Documents), then open the copy.")
+                         .arg(displayName(path)),
+                     info.absolutePath());
+    return Status::success();
+}
+
+Result<std::unique_ptr<QLockFile>> acquireLock(const QString &projectPath)
+{
+    auto lock = std::make_unique<QLockFile>(ProjectStore::lockFilePath(projectPath));
+    // A lock left by a crashed instance names a process that is gone; QLockFile
+    // removes it. A live holder's lock is never stolen.
+    lock->setStaleLockTime(0);
+    if (lock->tryLock(0))
+        return lock;
+
+    if (lock->error() == QLockFile::LockFailedError) {
+        qint64 pid = 0;
+        QString host, app;
+        lock->getLockInfo(&pid, &host, &app);
+        return Error(QStringLiteral("in_use"),
+                     tr("“%1” is already open in another Calendar Studio window. Switch to that window, or close "
+                        "the project there and try again.")
+                         .arg(displayName(projectPath)),
+                     QStringLiteral("locked by %1 (pid %2 on %3)").arg(app).arg(pid).arg(host));
+    }
+    return Error(QStringLiteral("read_only"),
+                 tr("Calendar Studio cannot write in the folder that holds “%1”. Copy the project to a folder of "
+                    "yours, then open the copy.")
+                     .arg(displayName(projectPath)),
+                 QStringLiteral("lock file error %1").arg(int(lock->error())));
+}
+
+MonthEntry monthFromQuery(const QSqlQuery &q)
+{
+    MonthEntry m;
+    m.month = q.value(0).toInt();
+    m.title = q.value(1).toString();
+    m.prompt = q.value(2).toString();
+    m.style = q.value(3).toString();
+    m.avoid = q.value(4).toString();
+    m.masterId = q.value(5).toLongLong();
+    return m;
+}
+
+} // namespace
+
+QString ProjectStore::lockFilePath(const QString &projectPath)
+{
+    const QFileInfo info(projectPath);
+    return info.absolutePath() + QStringLiteral("/.") + info.fileName() + QStringLiteral(".lock");
+}
+
+Result<std::unique_ptr<ProjectStore>> ProjectStore::create(const QString &path, const ProjectSettings &settings)
+{
+    if (auto st = settings.validate(); !st)
+        return st.error();
+    const QFileInfo info(path);
+    if (info.exists())
+        return Error(QStringLiteral("exists"),
+                     tr("A file named “%1” already exists there. Choose another name.").arg(info.fileName()), path);
+    if (!QFileInfo(info.absolutePath()).isDir())
+        return Error(QStringLiteral("not_found"),
+                     tr("The folder for “%1” does not exist.").arg(info.fileName()), info.absolutePath());
+
+    auto lock = acquireLock(path);
+    if (!lock)
+        return lock.error();
+
+    // Build the file under a temporary name and move it into place, so a
+    // failure (disk full, killed process) never leaves a half-made project.
+    const QString partPath = info.absolutePath() + QStringLiteral("/.") + info.fileName() + QStringLiteral(".part");
+    QFile::remove(partPath);
+    {
+        Connection conn(partPath, false);
+        QSqlDatabase db = conn.db();
+        if (!db.open())
+            return sqlError(db.lastError(), QStringLiteral("create project"));
+        // The finished file is moved while no connection is open, so it is made
+        // in rollback-journal mode; open() switches it to WAL.
+        if (auto st = execPragma(db, QStringLiteral("PRAGMA foreign_keys = ON")); !st)
+            return st.error();
+        if (auto st = Schema::migrate(db); !st) {
+            db.close();
+            QFile::remove(partPath);
+            return st.error();
+        }
+        Transaction tx(db);
+        if (!tx.isActive())
+            return tx.error();
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("INSERT INTO project (id, title, year, start_month, week_start, locale, "
+                                 "holiday_region, created_at, updated_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        const QString now = isoNow();
+        q.addBindValue(settings.title);
+        q.addBindValue(settings.year);
+        q.addBindValue(settings.startMonth);
+        q.addBindValue(weekStartId(settings.weekStart));
+        q.addBindValue(settings.locale);
+        q.addBindValue(settings.holidayRegion);
+        q.addBindValue(settings.createdAt.isValid() ? settings.createdAt.toString(Qt::ISODateWithMs) : now);
+        q.addBindValue(now);
+        if (!q.exec()) {
+            auto err = sqlError(q.lastError(), QStringLiteral("create project"));
+            db.close();
+            QFile::remove(partPath);
+            return err;
+        }
+        if (auto st = tx.commit(); !st) {
+            db.close();
+            QFile::remove(partPath);
+            return st.error();
+        }
+        db.close();
+    }
+    std::error_code ec;
+    std::filesystem::rename(QFile::encodeName(partPath).toStdString(), QFile::encodeName(path).toStdString(), ec);
+    if (ec) {
+        QFile::remove(partPath);
+        return Error(QStringLiteral("io_error"), tr("Calendar Studio could not create “%1”.").arg(info.fileName()),
+                     QString::fromStdString(ec.message()));
+    }
+    qCInfo(lcProject) << "created project" << path;
+    return openChecked(path, Access::ReadWrite, std::move(*lock));
+}
+
+Result<std::unique_ptr<ProjectStore>> ProjectStore::open(const QString &path, Access access)
+{
+    if (auto st = preflight(path); !st)
+        return st.error();
+    std::unique_ptr<QLockFile> lock;
+    if (access == Access::ReadWrite) {
+        if (auto st = checkWritable(path); !st)
+            return st.error();
+        auto acquired = acquireLock(path);
+        if (!acquired)
+            return acquired.error();
+        lock = std::move(*acquired);
+    }
+    return openChecked(path, access, std::move(lock));
+}
+
+Result<std::unique_ptr<ProjectStore>> ProjectStore::openChecked(const QString &path, Access access,
+                                                                std::unique_ptr<QLockFile> lock)
+{
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+
+    // First look through a read-only connection: nothing below may write to a
+    // file we are going to refuse.
+    int version = 0;
+    {
+        Connection probe(absolute, true);
+        QSqlDatabase db = probe.db();
+        if (!db.open())
+            return sqlError(db.lastError(), QStringLiteral("open project"));
+        auto appId = Schema::applicationId(db);
+        if (!appId) {
+            if (appId.error().code == QLatin1String("corrupt"))
+                return Error(QStringLiteral("not_a_project"),
+                             tr("“%1” is not a Calendar Studio project, or it is badly damaged.")
+                                 .arg(displayName(path)),
+                             appId.error().detail);
+            return appId.error();
+        }
+        auto userVersion = Schema::userVersion(db);
+        if (!userVersion)
+            return userVersion.error();
+        version = *userVersion;
+        if (*appId != Schema::ApplicationId)
+            return Error(QStringLiteral("not_a_project"),
+                         tr("“%1” is a database, but not a Calendar Studio project.").arg(displayName(path)),
+                         QStringLiteral("application_id %1").arg(*appId));
+        if (version > Schema::currentVersion())
+            return Error(QStringLiteral("newer_version"),
+                         tr("“%1” was saved by a newer version of Calendar Studio. Update Calendar Studio to open "
+                            "it; the file has not been changed.")
+                             .arg(displayName(path)),
+                         QStringLiteral("schema %1, this build reads up to %2")
+                             .arg(version)
+                             .arg(Schema::currentVersion()));
+        if (version < 1)
+            return Error(QStringLiteral("not_a_project"),
+                         tr("“%1” is not a Calendar Studio project.").arg(displayName(path)));
+        if (access == Access::ReadOnly && version < Schema::currentVersion())
+            return Error(QStringLiteral("needs_upgrade"),
+                         tr("“%1” was made by an older version. Open it once in Calendar Studio to update it.")
+                             .arg(displayName(path)),
+                         QStringLiteral("schema %1").arg(version));
+    }
+
+    std::unique_ptr<ProjectStore> store(new ProjectStore);
+    store->m_path = absolute;
+    store->m_access = access;
+    store->m_lock = std::move(lock);
+
+    Connection conn(absolute, access == Access::ReadOnly);
+    QSqlDatabase db = conn.db();
+    if (!db.open())
+        return sqlError(db.lastError(), QStringLiteral("open project"));
+
+    if (auto st = execPragma(db, QStringLiteral("PRAGMA foreign_keys = ON")); !st)
+        return st.error();
+    if (access == Access::ReadWrite) {
+        // WAL: readers never block the writer and a crash loses at most the
+        // transaction in flight. synchronous=FULL also survives power loss;
+        // our writes are small and debounced, so the fsync per commit is cheap.
+        if (auto st = execPragma(db, QStringLiteral("PRAGMA journal_mode = WAL")); !st)
+            return st.error();
+        if (auto st = execPragma(db, QStringLiteral("PRAGMA synchronous = FULL")); !st)
+            return st.error();
+        if (version < Schema::currentVersion()) {
+            if (auto st = Schema::migrate(db); !st)
+                return st.error();
+            version = Schema::currentVersion();
+        }
+    }
+    store->m_schemaVersion = version;
+    store->m_connectionName = conn.release();
+    store->m_db = QSqlDatabase::database(store->m_connectionName, false);
+
+    // Reading the settings proves the file is usable before anyone relies on it.
+    if (auto settings = store->loadSettings(); !settings)
+        return settings.error();
+    qCInfo(lcProject) << "opened project" << absolute << "schema" << version
+                      << (access == Access::ReadOnly ? "read-only" : "read-write");
+    return store;
+}
+
+ProjectStore::~ProjectStore()
+{
+    if (!m_connectionName.isEmpty()) {
+        m_db.close();
+        m_db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(m_connectionName);
+    }
+    // m_lock unlocks in its destructor, after the connection is closed.
+}
+
+Result<ProjectSettings> ProjectStore::loadSettings() const
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT title, year, start_month, week_start, locale, holiday_region, created_at, "
+                             "updated_at FROM project WHERE id = 1"));
+    if (!q.exec())
+        return sqlError(q.lastError(), QStringLiteral("load settings"));
+    if (!q.next())
+        return Error(QStringLiteral("corrupt"),
+                     tr("The project file is missing its settings. Open a backup copy, or keep this file for "
+                        "support."),
+                     QStringLiteral("no project row"));
+    ProjectSettings s;
+    s.title = q.value(0).toString();
+    s.year = q.value(1).toInt();
+    s.startMonth = q.value(2).toInt();
+    s.weekStart = weekStartFromId(q.value(3).toString()).value_or(WeekStart::LocaleDefault);
+    s.locale = q.value(4).toString();
+    s.holidayRegion = q.value(5).toString();
+    s.createdAt = QDateTime::fromString(q.value(6).toString(), Qt::ISODateWithMs);
+    s.updatedAt = QDateTime::fromString(q.value(7).toString(), Qt::ISODateWithMs);
+    return s;
+}
+
+Status ProjectStore::saveSettings(const ProjectSettings &settings)
+{
+    if (auto st = settings.validate(); !st)
+        return st;
+    Transaction tx(m_db);
+    if (!tx.isActive())
+        return tx.error();
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("UPDATE project SET title = ?, year = ?, start_month = ?, week_start = ?, locale = ?, "
+                             "holiday_region = ?, updated_at = ? WHERE id = 1"));
+    q.addBindValue(settings.title);
+    q.addBindValue(settings.year);
+    q.addBindValue(settings.startMonth);
+    q.addBindValue(weekStartId(settings.weekStart));
+    q.addBindValue(settings.locale);
+    q.addBindValue(settings.holidayRegion);
+    q.addBindValue(isoNow());
+    if (!q.exec())
+        return sqlError(q.lastError(), QStringLiteral("save settings"));
+    return tx.commit();
+}
+
+Result<QList<MonthEntry>> ProjectStore::loadMonths() const
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT month, title, prompt, style, avoid, IFNULL(master_id, 0) FROM month "
+                             "ORDER BY month"));
+    if (!q.exec())
+        return sqlError(q.lastError(), QStringLiteral("load months"));
+    QList<MonthEntry> months;
+    while (q.next())
+        months.append(monthFromQuery(q));
+    if (months.size() != MonthEntry::PageCount)
+        return Error(QStringLiteral("corrupt"),
+                     tr("The project file is missing some of its months. Open a backup copy, or keep this file for "
+                        "support."),
+                     QStringLiteral("%1 month rows").arg(months.size()));
+    return months;
+}
+
+Status ProjectStore::saveMonths(const QList<MonthEntry> &months)
+{
+    Transaction tx(m_db);
+    if (!tx.isActive())
+        return tx.error();
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("UPDATE month SET title = ?, prompt = ?, style = ?, avoid = ?, master_id = ? "
+                             "WHERE month = ?"));
+    for (const MonthEntry &m : months) {
+        q.addBindValue(m.title);
+        q.addBindValue(m.prompt);
+        q.addBindValue(m.style);
+        q.addBindValue(m.avoid);
+        q.addBindValue(m.masterId > 0 ? QVariant(m.masterId) : QVariant(QMetaType::fromType<qint64>()));
+        q.addBindValue(m.month);
+        if (!q.exec())
+            return sqlError(q.lastError(), QStringLiteral("save month %1").arg(m.month));
+    }
+    return tx.commit();
+}
+
+Result<ProjectCounts> ProjectStore::counts() const
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT (SELECT COUNT(*) FROM selfie), (SELECT COUNT(*) FROM candidate), "
+                             "(SELECT COUNT(*) FROM master)"));
+    if (!q.exec() || !q.next())
+        return sqlError(q.lastError(), QStringLiteral("count items"));
+    return ProjectCounts{q.value(0).toInt(), q.value(1).toInt(), q.value(2).toInt()};
+}
+
+Result<QList<MasterInfo>> ProjectStore::masters() const
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT ma.id, mo.month, ma.width, ma.height, ma.native_width, ma.native_height, "
+                             "IFNULL(c.provider, ''), IFNULL(c.model, '') "
+                             "FROM month mo JOIN master ma ON ma.id = mo.master_id "
+                             "LEFT JOIN candidate c ON c.id = ma.candidate_id ORDER BY mo.month"));
+    if (!q.exec())
+        return sqlError(q.lastError(), QStringLiteral("list masters"));
+    QList<MasterInfo> list;
+    while (q.next()) {
+        list.append(MasterInfo{q.value(0).toLongLong(), q.value(1).toInt(), q.value(2).toInt(), q.value(3).toInt(),
+                               q.value(4).toInt(), q.value(5).toInt(), q.value(6).toString(),
+                               q.value(7).toString()});
+    }
+    return list;
+}
+
+Result<qint64> ProjectStore::putBlob(const QByteArray &bytes)
+{
+    const QString sha = QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
+    Transaction tx(m_db);
+    if (!tx.isActive())
+        return tx.error();
+    QSqlQuery find(m_db);
+    find.prepare(QStringLiteral("SELECT id FROM image_blob WHERE sha256 = ?"));
+    find.addBindValue(sha);
+    if (!find.exec())
+        return sqlError(find.lastError(), QStringLiteral("find image"));
+    if (find.next())
+        return find.value(0).toLongLong();
+    QSqlQuery insert(m_db);
+    insert.prepare(QStringLiteral("INSERT INTO image_blob (sha256, size, bytes) VALUES (?, ?, ?)"));
+    insert.addBindValue(sha);
+    insert.addBindValue(bytes.size());
+    insert.addBindValue(bytes);
+    if (!insert.exec())
+        return sqlError(insert.lastError(), QStringLiteral("store image"));
+    const qint64 id = insert.lastInsertId().toLongLong();
+    if (auto st = tx.commit(); !st)
+        return st.error();
+    return id;
+}
+
+Result<QByteArray> ProjectStore::readBlob(qint64 id) const
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT bytes FROM image_blob WHERE id = ?"));
+    q.addBindValue(id);
+    if (!q.exec())
+        return sqlError(q.lastError(), QStringLiteral("read image"));
+    if (!q.next())
+        return Error(QStringLiteral("not_found"), tr("An image is missing from the project."),
+                     QStringLiteral("blob %1").arg(id));
+    return q.value(0).toByteArray();
+}
+
+Status ProjectStore::copyTo(const QString &path) const
+{
+    const QFileInfo target(path);
+    if (target.absoluteFilePath() == m_path)
+        return Error(QStringLiteral("same_file"), tr("Choose a different name or folder for the copy."));
+    if (!QFileInfo(target.absolutePath()).isDir())
+        return Error(QStringLiteral("not_found"), tr("The folder for “%1” does not exist.").arg(target.fileName()),
+                     target.absolutePath());
+    std::unique_ptr<QLockFile> targetLock;
+    if (target.exists()) {
+        // Never replace a project that another window is working on.
+        auto lock = acquireLock(path);
+        if (!lock)
+            return lock.error();
+        targetLock = std::move(*lock);
+    }
+
+    const QString partPath =
+        target.absolutePath() + QStringLiteral("/.") + target.fileName() + QStringLiteral(".part");
+    QFile::remove(partPath);
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("VACUUM INTO ?"));
+    q.addBindValue(partPath);
+    if (!q.exec()) {
+        QFile::remove(partPath);
+        return sqlError(q.lastError(), QStringLiteral("copy project"));
+    }
+    // Stale WAL files of a replaced project must not be applied to the new file
+    // (we hold its lock, so no instance is using them).
+    QFile::remove(path + QStringLiteral("-wal"));
+    QFile::remove(path + QStringLiteral("-shm"));
+    std::error_code ec;
+    std::filesystem::rename(QFile::encodeName(partPath).toStdString(), QFile::encodeName(path).toStdString(), ec);
+    if (ec) {
+        QFile::remove(partPath);
+        return Error(QStringLiteral("io_error"),
+                     tr("Calendar Studio could not write “%1”.").arg(target.fileName()),
+                     QString::fromStdString(ec.message()));
+    }
+    qCInfo(lcProject) << "copied project to" << path;
+    return Status::success();
+}
+
+Result<QString> ProjectStore::integrityCheck() const
+{
+    QSqlQuery q(m_db);
+    if (!q.exec(QStringLiteral("PRAGMA integrity_check")) || !q.next())
+        return sqlError(q.lastError(), QStringLiteral("integrity check"));
+    return q.value(0).toString();
+}
+
+} // namespace CalStudio

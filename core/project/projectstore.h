@@ -1,0 +1,114 @@
+#pragma once
+
+#include "core/common/result.h"
+#include "core/project/monthentry.h"
+#include "core/project/projectsettings.h"
+
+#include <QList>
+#include <QSqlDatabase>
+
+#include <memory>
+
+class QLockFile;
+
+namespace CalStudio {
+
+/// Counts of what a project holds, for summaries (reads no image bytes).
+struct ProjectCounts {
+    int selfies = 0;
+    int candidates = 0;
+    int masters = 0;
+};
+
+/// A month's chosen master, without its pixels.
+struct MasterInfo {
+    qint64 id = 0;
+    int month = 0;
+    int width = 0;
+    int height = 0;
+    int nativeWidth = 0;
+    int nativeHeight = 0;
+    QString provider; ///< of the candidate it came from, empty for the user's own photo
+    QString model;
+};
+
+/**
+ * One open `*.calstudio` project file: a SQLite database in WAL mode.
+ *
+ * The store is the only code that talks SQL to a project. It is bound to the
+ * thread that opened it. In ReadWrite mode it holds a lock file beside the
+ * project (`.<name>.lock`) so a second instance gets a clear "in use"
+ * message instead of a second writer; ReadOnly mode takes no lock, writes
+ * nothing, and may run alongside a studio that has the file open.
+ *
+ * Image bytes live in their own table and are read only by readBlob(), so
+ * opening a project with gigabytes of masters reads a few pages.
+ */
+class ProjectStore {
+public:
+    enum class Access { ReadWrite, ReadOnly };
+
+    /// Creates a new project at `path` (which must not exist) and opens it.
+    static Result<std::unique_ptr<ProjectStore>> create(const QString &path, const ProjectSettings &settings);
+
+    /**
+     * Opens an existing project. Everything that can be checked is checked
+     * before anything is written: not a project, truncated, written by a newer
+     * version, read-only, or in use by another instance all return an Error and
+     * leave the file untouched. Older schemas are upgraded (ReadWrite only).
+     */
+    static Result<std::unique_ptr<ProjectStore>> open(const QString &path, Access access = Access::ReadWrite);
+
+    ~ProjectStore();
+    ProjectStore(const ProjectStore &) = delete;
+    ProjectStore &operator=(const ProjectStore &) = delete;
+
+    [[nodiscard]] QString path() const { return m_path; }
+    [[nodiscard]] Access access() const { return m_access; }
+    [[nodiscard]] int schemaVersion() const { return m_schemaVersion; }
+    /// The connection, for code in core that needs it on this thread.
+    [[nodiscard]] QSqlDatabase database() const { return m_db; }
+
+    [[nodiscard]] Result<ProjectSettings> loadSettings() const;
+    Status saveSettings(const ProjectSettings &settings);
+
+    /// All thirteen pages, cover first.
+    [[nodiscard]] Result<QList<MonthEntry>> loadMonths() const;
+    /// Saves several pages in one transaction.
+    Status saveMonths(const QList<MonthEntry> &months);
+
+    [[nodiscard]] Result<ProjectCounts> counts() const;
+    [[nodiscard]] Result<QList<MasterInfo>> masters() const;
+
+    /// Stores image bytes once per content hash and returns the blob id.
+    Result<qint64> putBlob(const QByteArray &bytes);
+    [[nodiscard]] Result<QByteArray> readBlob(qint64 id) const;
+
+    /**
+     * Writes a consistent copy of the whole project to `path` (VACUUM INTO a
+     * temporary file, then an atomic rename). The copy is compact and carries
+     * no WAL; an existing file at `path` is replaced only if no instance has it
+     * open. This store stays on its own file.
+     */
+    Status copyTo(const QString &path) const;
+
+    /// Runs `PRAGMA integrity_check` and returns its first line ("ok" when healthy).
+    [[nodiscard]] Result<QString> integrityCheck() const;
+
+    /// The lock file path used for a project path.
+    static QString lockFilePath(const QString &projectPath);
+
+private:
+    ProjectStore() = default;
+    static Result<std::unique_ptr<ProjectStore>> openChecked(const QString &path, Access access,
+                                                             std::unique_ptr<QLockFile> lock);
+
+    QString m_path;
+    QString m_connectionName;
+    QSqlDatabase m_db;
+    Access m_access = Access::ReadWrite;
+    int m_schemaVersion = 0;
+    std::unique_ptr<QLockFile> m_lock;
+};
+
+} // namespace CalStudio

@@ -1,0 +1,45 @@
+#include "core/project/transaction.h"
+
+#include "core/project/sqlerror.h"
+#include "core/project/projectlogging.h"
+
+#include <QSqlQuery>
+
+namespace CalStudio {
+
+Transaction::Transaction(QSqlDatabase db)
+    : m_db(std::move(db))
+{
+    QSqlQuery q(m_db);
+    if (q.exec(QStringLiteral("BEGIN IMMEDIATE"))) {
+        m_active = true;
+    } else {
+        m_error = sqlError(q.lastError(), QStringLiteral("begin transaction"));
+    }
+}
+
+Transaction::~Transaction()
+{
+    if (!m_active)
+        return;
+    QSqlQuery q(m_db);
+    if (!q.exec(QStringLiteral("ROLLBACK")))
+        qCWarning(lcProject) << "rollback failed:" << q.lastError().text();
+}
+
+Status Transaction::commit()
+{
+    if (!m_active)
+        return m_error.isNull() ? Error(QStringLiteral("internal"), QStringLiteral("No transaction is open."))
+                                : m_error;
+    QSqlQuery q(m_db);
+    if (!q.exec(QStringLiteral("COMMIT"))) {
+        // SQLite keeps the transaction open after a failed COMMIT (e.g. SQLITE_FULL);
+        // the destructor rolls it back.
+        return sqlError(q.lastError(), QStringLiteral("commit"));
+    }
+    m_active = false;
+    return Status::success();
+}
+
+} // namespace CalStudio

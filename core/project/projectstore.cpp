@@ -38,6 +38,12 @@ QString isoNow()
     return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
 }
 
+/// Binds text as TEXT even when empty: a null QString would bind SQL NULL.
+QVariant text(const QString &value)
+{
+    return value.isNull() ? QVariant(QStringLiteral("")) : QVariant(value);
+}
+
 QString displayName(const QString &path)
 {
     return QFileInfo(path).fileName();
@@ -234,7 +240,7 @@ Result<std::unique_ptr<ProjectStore>> ProjectStore::create(const QString &path, 
     // failure (disk full, killed process) never leaves a half-made project.
     const QString partPath = info.absolutePath() + QStringLiteral("/.") + info.fileName() + QStringLiteral(".part");
     QFile::remove(partPath);
-    {
+    auto build = [&]() -> Status {
         Connection conn(partPath, false);
         QSqlDatabase db = conn.db();
         if (!db.open())
@@ -242,12 +248,9 @@ Result<std::unique_ptr<ProjectStore>> ProjectStore::create(const QString &path, 
         // The finished file is moved while no connection is open, so it is made
         // in rollback-journal mode; open() switches it to WAL.
         if (auto st = execPragma(db, QStringLiteral("PRAGMA foreign_keys = ON")); !st)
-            return st.error();
-        if (auto st = Schema::migrate(db); !st) {
-            db.close();
-            QFile::remove(partPath);
-            return st.error();
-        }
+            return st;
+        if (auto st = Schema::migrate(db); !st)
+            return st;
         Transaction tx(db);
         if (!tx.isActive())
             return tx.error();
@@ -255,26 +258,22 @@ Result<std::unique_ptr<ProjectStore>> ProjectStore::create(const QString &path, 
         q.prepare(QStringLiteral("INSERT INTO project (id, title, year, start_month, week_start, locale, "
                                  "holiday_region, created_at, updated_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)"));
         const QString now = isoNow();
-        q.addBindValue(settings.title);
+        q.addBindValue(text(settings.title));
         q.addBindValue(settings.year);
         q.addBindValue(settings.startMonth);
         q.addBindValue(weekStartId(settings.weekStart));
-        q.addBindValue(settings.locale);
-        q.addBindValue(settings.holidayRegion);
+        q.addBindValue(text(settings.locale));
+        q.addBindValue(text(settings.holidayRegion));
         q.addBindValue(settings.createdAt.isValid() ? settings.createdAt.toString(Qt::ISODateWithMs) : now);
         q.addBindValue(now);
-        if (!q.exec()) {
-            auto err = sqlError(q.lastError(), QStringLiteral("create project"));
-            db.close();
-            QFile::remove(partPath);
-            return err;
-        }
-        if (auto st = tx.commit(); !st) {
-            db.close();
-            QFile::remove(partPath);
-            return st.error();
-        }
-        db.close();
+        if (!q.exec())
+            return sqlError(q.lastError(), QStringLiteral("create project"));
+        return tx.commit();
+    };
+    if (auto st = build(); !st) {
+        QFile::remove(partPath);
+        QFile::remove(partPath + QStringLiteral("-journal"));
+        return st.error();
     }
     std::error_code ec;
     std::filesystem::rename(QFile::encodeName(partPath).toStdString(), QFile::encodeName(path).toStdString(), ec);
@@ -433,12 +432,12 @@ Status ProjectStore::saveSettings(const ProjectSettings &settings)
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral("UPDATE project SET title = ?, year = ?, start_month = ?, week_start = ?, locale = ?, "
                              "holiday_region = ?, updated_at = ? WHERE id = 1"));
-    q.addBindValue(settings.title);
+    q.addBindValue(text(settings.title));
     q.addBindValue(settings.year);
     q.addBindValue(settings.startMonth);
     q.addBindValue(weekStartId(settings.weekStart));
-    q.addBindValue(settings.locale);
-    q.addBindValue(settings.holidayRegion);
+    q.addBindValue(text(settings.locale));
+    q.addBindValue(text(settings.holidayRegion));
     q.addBindValue(isoNow());
     if (!q.exec())
         return sqlError(q.lastError(), QStringLiteral("save settings"));
@@ -472,10 +471,10 @@ Status ProjectStore::saveMonths(const QList<MonthEntry> &months)
     q.prepare(QStringLiteral("UPDATE month SET title = ?, prompt = ?, style = ?, avoid = ?, master_id = ? "
                              "WHERE month = ?"));
     for (const MonthEntry &m : months) {
-        q.addBindValue(m.title);
-        q.addBindValue(m.prompt);
-        q.addBindValue(m.style);
-        q.addBindValue(m.avoid);
+        q.addBindValue(text(m.title));
+        q.addBindValue(text(m.prompt));
+        q.addBindValue(text(m.style));
+        q.addBindValue(text(m.avoid));
         q.addBindValue(m.masterId > 0 ? QVariant(m.masterId) : QVariant(QMetaType::fromType<qint64>()));
         q.addBindValue(m.month);
         if (!q.exec())

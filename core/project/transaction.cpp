@@ -22,9 +22,11 @@ Transaction::~Transaction()
 {
     if (!m_active)
         return;
+    // SQLite may already have rolled back by itself (e.g. after SQLITE_FULL), in
+    // which case ROLLBACK reports "no transaction is active"; that is fine.
     QSqlQuery q(m_db);
     if (!q.exec(QStringLiteral("ROLLBACK")))
-        qCWarning(lcProject) << "rollback failed:" << q.lastError().text();
+        qCDebug(lcProject) << "rollback:" << q.lastError().text();
 }
 
 Status Transaction::commit()

@@ -1,0 +1,2 @@
+// Sample input for layering/rejects-bad-includes: a core file that must be rejected.
+#include <QWidget>

@@ -1,0 +1,72 @@
+// Writes a project file at an earlier schema version, filled with the data a
+// file of that version would hold. Used once per schema version to make the
+// committed fixtures in tests/data/schema/, which tst_schema upgrades.
+//
+//   schemafixture VERSION OUT.calstudio
+
+#include "core/project/schema.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+
+#include <cstdio>
+
+using namespace CalStudio;
+
+static bool run(QSqlDatabase &db, const QString &sql)
+{
+    QSqlQuery q(db);
+    if (!q.exec(sql)) {
+        std::fprintf(stderr, "%s: %s\n", qPrintable(sql), qPrintable(q.lastError().text()));
+        return false;
+    }
+    return true;
+}
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    if (argc != 3) {
+        std::fprintf(stderr, "usage: schemafixture VERSION OUT\n");
+        return 2;
+    }
+    const int version = QString::fromLocal8Bit(argv[1]).toInt();
+    const QString out = QString::fromLocal8Bit(argv[2]);
+    if (version < 1 || version > Schema::currentVersion() || QFile::exists(out)) {
+        std::fprintf(stderr, "bad version or output exists\n");
+        return 2;
+    }
+    bool ok = true;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"));
+        db.setDatabaseName(out);
+        if (!db.open() || !Schema::migrate(db, version))
+            return 1;
+        ok = run(db, QStringLiteral("INSERT INTO project VALUES (1, 'Fixture v%1', 2025, 7, 'monday', 'fr_FR', "
+                                    "'FR', '2025-01-02T03:04:05.000Z', '2025-01-02T03:04:05.000Z')")
+                         .arg(version))
+            && run(db, QStringLiteral("UPDATE month SET title = 'Mars', prompt = 'v1 march prompt', style = "
+                                      "'watercolor' WHERE month = 3"));
+        if (ok && version >= 2) {
+            ok = run(db, QStringLiteral("INSERT INTO image_blob VALUES (1, 'aa', 4, x'89504e47')"))
+                && run(db, QStringLiteral("INSERT INTO selfie VALUES (1, 1, 'image/png', 1200, 1600, 0, '[]', '{}', "
+                                          "'2025-01-02T03:04:05Z')"))
+                && run(db, QStringLiteral("INSERT INTO candidate VALUES (1, 4, 'offline', 'draft-v1', 'prompt', 7, 1, "
+                                          "1024, 1024, 0, 'done', '', '2025-01-02T03:04:05Z')"))
+                && run(db, QStringLiteral("INSERT INTO master VALUES (1, 4, 1, 1, 4096, 4096, 1024, 1024, "
+                                          "'2025-01-02T03:04:05Z')"))
+                && run(db, QStringLiteral("UPDATE month SET master_id = 1 WHERE month = 4"));
+        }
+        if (ok && version >= 3) {
+            ok = run(db, QStringLiteral("UPDATE month SET avoid = 'no text' WHERE month = 3"))
+                && run(db, QStringLiteral("INSERT INTO special_date VALUES (1, '2000-02-29', 'Ann', 'birthday', 1)"))
+                && run(db, QStringLiteral("INSERT INTO crop VALUES (4, 'wall-landscape', 0.1, 0.2, 0.8, 0.6, 'user')"));
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QLatin1String(QSqlDatabase::defaultConnection));
+    return ok ? 0 : 1;
+}

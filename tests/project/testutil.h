@@ -1,0 +1,41 @@
+#pragma once
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QFileInfo>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QString>
+
+namespace CalStudio::TestUtil {
+
+/// A fingerprint of a file's bytes, to prove that a refused open wrote nothing.
+inline QByteArray fileFingerprint(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return QByteArrayLiteral("<unreadable>");
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    hash.addData(&f);
+    return hash.result().toHex() + '/' + QByteArray::number(QFileInfo(path).lastModified().toMSecsSinceEpoch());
+}
+
+/// Runs one statement on a raw connection to `path` (bypassing ProjectStore), for fixtures.
+inline bool rawExec(const QString &path, const QString &sql)
+{
+    bool ok = false;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("raw"));
+        db.setDatabaseName(path);
+        if (db.open()) {
+            QSqlQuery q(db);
+            ok = q.exec(sql);
+            q.finish();
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("raw"));
+    return ok;
+}
+
+} // namespace CalStudio::TestUtil

@@ -1,0 +1,235 @@
+#include "core/project/project.h"
+#include "core/project/projectstore.h"
+
+#include <QSignalSpy>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace CalStudio;
+
+namespace {
+
+std::unique_ptr<Project> newProject(const QTemporaryDir &dir, const QString &name = QStringLiteral("p.calstudio"))
+{
+    ProjectSettings s = ProjectSettings::defaults(QDate(2026, 11, 26), QLocale(QStringLiteral("en_US")));
+    auto project = Project::create(dir.filePath(name), s);
+    if (!project) {
+        qWarning() << project.error();
+        return {};
+    }
+    return std::move(*project);
+}
+
+/// What is on disk right now, read through a separate read-only connection.
+ProjectSettings onDisk(const QString &path)
+{
+    auto store = ProjectStore::open(path, ProjectStore::Access::ReadOnly);
+    return store ? (*store)->loadSettings().valueOr(ProjectSettings()) : ProjectSettings();
+}
+
+} // namespace
+
+class TestProject : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void everySetterIsUndoable_data()
+    {
+        QTest::addColumn<QString>("field");
+        QTest::newRow("title") << QStringLiteral("title");
+        QTest::newRow("year") << QStringLiteral("year");
+        QTest::newRow("start month") << QStringLiteral("startMonth");
+        QTest::newRow("week start") << QStringLiteral("weekStart");
+        QTest::newRow("locale") << QStringLiteral("locale");
+        QTest::newRow("holiday region") << QStringLiteral("holidayRegion");
+    }
+    void everySetterIsUndoable()
+    {
+        QFETCH(QString, field);
+        QTemporaryDir dir;
+        auto project = newProject(dir);
+        QVERIFY(project);
+        const ProjectSettings original = project->settings();
+        QSignalSpy changed(project.get(), &Project::settingsChanged);
+
+        Status st;
+        if (field == QLatin1String("title"))
+            st = project->setTitle(QStringLiteral("Grandma's year"));
+        else if (field == QLatin1String("year"))
+            st = project->setYear(2031);
+        else if (field == QLatin1String("startMonth"))
+            st = project->setStartMonth(9);
+        else if (field == QLatin1String("weekStart"))
+            st = project->setWeekStart(WeekStart::Saturday);
+        else if (field == QLatin1String("locale"))
+            st = project->setLocale(QStringLiteral("uk_UA"));
+        else
+            st = project->setHolidayRegion(QStringLiteral("GB"));
+        QVERIFY(st);
+        QCOMPARE(changed.count(), 1);
+        QVERIFY(!project->settings().sameContent(original));
+        const ProjectSettings edited = project->settings();
+
+        QCOMPARE(project->undoStack()->count(), 1);
+        project->undoStack()->undo();
+        QVERIFY(project->settings().sameContent(original));
+        project->undoStack()->redo();
+        QVERIFY(project->settings().sameContent(edited));
+
+        QVERIFY(project->flush());
+        QVERIFY(onDisk(project->path()).sameContent(edited));
+    }
+
+    void typingATitleIsOneUndoStep()
+    {
+        QTemporaryDir dir;
+        auto project = newProject(dir);
+        const QString original = project->settings().title;
+        for (const QString &t : {QStringLiteral("S"), QStringLiteral("Su"), QStringLiteral("Sum")})
+            QVERIFY(project->setTitle(t));
+        QVERIFY(project->setYear(2030));
+        QVERIFY(project->setTitle(QStringLiteral("Summer")));
+        QCOMPARE(project->undoStack()->count(), 3);
+        project->undoStack()->undo();
+        QCOMPARE(project->settings().title, QStringLiteral("Sum"));
+        project->undoStack()->undo();
+        QCOMPARE(project->settings().year, 2027);
+        project->undoStack()->undo();
+        QCOMPARE(project->settings().title, original);
+    }
+
+    void invalidEditsAreRefused()
+    {
+        QTemporaryDir dir;
+        auto project = newProject(dir);
+        const ProjectSettings before = project->settings();
+        QCOMPARE(project->setYear(1900).error().code, QStringLiteral("invalid_year"));
+        QCOMPARE(project->setStartMonth(13).error().code, QStringLiteral("invalid_start_month"));
+        QCOMPARE(project->setTitle(QString()).error().code, QStringLiteral("invalid_title"));
+        QCOMPARE(project->setLocale(QStringLiteral("not-a-language")).error().code, QStringLiteral("invalid_locale"));
+        QVERIFY(project->settings().sameContent(before));
+        QCOMPARE(project->undoStack()->count(), 0);
+        // Setting the same value again is not an edit.
+        QVERIFY(project->setYear(before.year));
+        QCOMPARE(project->undoStack()->count(), 0);
+    }
+
+    void autosaveIsDebounced()
+    {
+        QTemporaryDir dir;
+        auto project = newProject(dir);
+        project->setAutosaveDelay(200);
+        QSignalSpy saved(project.get(), &Project::saved);
+        for (int i = 0; i < 20; ++i)
+            QVERIFY(project->setTitle(QStringLiteral("Title %1").arg(i)));
+        QVERIFY(project->hasUnsavedChanges());
+        QCOMPARE(saved.count(), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(saved.count(), 1, 3000);
+        QVERIFY(!project->hasUnsavedChanges());
+        QCOMPARE(onDisk(project->path()).title, QStringLiteral("Title 19"));
+        // The twenty keystrokes became one write.
+        QTest::qWait(400);
+        QCOMPARE(saved.count(), 1);
+    }
+
+    void closingSavesPendingEdits()
+    {
+        QTemporaryDir dir;
+        QString path;
+        {
+            auto project = newProject(dir);
+            path = project->path();
+            project->setAutosaveDelay(60 * 60 * 1000);
+            QVERIFY(project->setTitle(QStringLiteral("Saved on close")));
+            MonthEntry march = project->month(3);
+            march.prompt = QStringLiteral("Kite flying on a windy hill");
+            QVERIFY(project->setMonth(march));
+        }
+        auto reopened = Project::open(path);
+        QVERIFY(reopened);
+        QCOMPARE((*reopened)->settings().title, QStringLiteral("Saved on close"));
+        QCOMPARE((*reopened)->month(3).prompt, QStringLiteral("Kite flying on a windy hill"));
+    }
+
+    void monthEditsAreUndoable()
+    {
+        QTemporaryDir dir;
+        auto project = newProject(dir);
+        QSignalSpy changed(project.get(), &Project::monthChanged);
+        MonthEntry may = project->month(5);
+        may.prompt = QStringLiteral("Picnic under cherry blossoms");
+        QVERIFY(project->setMonth(may, QStringLiteral("Edit May prompt")));
+        may.prompt += QStringLiteral(", golden hour");
+        QVERIFY(project->setMonth(may, QStringLiteral("Edit May prompt")));
+        QCOMPARE(project->undoStack()->count(), 1);
+        QCOMPARE(changed.count(), 2);
+        QCOMPARE(changed.last().first().toInt(), 5);
+        project->undoStack()->undo();
+        QCOMPARE(project->month(5).prompt, QString());
+        MonthEntry bad;
+        bad.month = 13;
+        QVERIFY(!project->setMonth(bad));
+    }
+
+    void saveAsContinuesOnTheCopy()
+    {
+        QTemporaryDir dir;
+        auto project = newProject(dir);
+        const QString original = project->path();
+        const int year = project->settings().year;
+        QVERIFY(project->setTitle(QStringLiteral("Version A")));
+        QSignalSpy pathChanged(project.get(), &Project::pathChanged);
+        const QString copy = dir.filePath(QStringLiteral("copy.calstudio"));
+        QVERIFY(project->saveAs(copy));
+        QCOMPARE(pathChanged.count(), 1);
+        QCOMPARE(project->path(), QFileInfo(copy).absoluteFilePath());
+
+        QVERIFY(project->setYear(year + 1));
+        QVERIFY(project->setTitle(QStringLiteral("Version A, edited in the copy")));
+        QVERIFY(project->flush());
+        QCOMPARE(onDisk(original).title, QStringLiteral("Version A"));
+        QCOMPARE(onDisk(copy).title, QStringLiteral("Version A, edited in the copy"));
+        // Undo history survives Save As, reaching back before it.
+        project->undoStack()->undo();
+        QCOMPARE(project->settings().title, QStringLiteral("Version A"));
+        project->undoStack()->undo();
+        QCOMPARE(project->settings().year, year);
+        // The original is no longer locked by us.
+        QVERIFY(ProjectStore::open(original));
+    }
+
+    void failedSaveKeepsEditsAndRetries()
+    {
+        QTemporaryDir dir;
+        auto project = newProject(dir);
+        QSignalSpy failed(project.get(), &Project::saveFailed);
+        QSqlQuery q(project->store().database());
+        QVERIFY(q.exec(QStringLiteral("PRAGMA page_count")) && q.next());
+        const int pages = q.value(0).toInt();
+        QVERIFY(q.exec(QStringLiteral("PRAGMA max_page_count = %1").arg(pages)));
+
+        MonthEntry june = project->month(6);
+        june.prompt = QString(600, QLatin1Char('x'));
+        for (int m = 1; m <= 12; ++m) {
+            MonthEntry e = project->month(m);
+            e.prompt = QString(3000, QLatin1Char('a' + m));
+            QVERIFY(project->setMonth(e));
+        }
+        auto st = project->flush();
+        QVERIFY(!st);
+        QCOMPARE(st.error().code, QStringLiteral("disk_full"));
+        QCOMPARE(failed.count(), 1);
+        QVERIFY(project->hasUnsavedChanges());
+        QCOMPARE(project->month(12).prompt, QString(3000, QLatin1Char('a' + 12)));
+
+        // Space comes back: the next save writes everything.
+        QVERIFY(q.exec(QStringLiteral("PRAGMA max_page_count = 1000000")));
+        QVERIFY(project->flush());
+        QVERIFY(!project->hasUnsavedChanges());
+        auto store = ProjectStore::open(project->path(), ProjectStore::Access::ReadOnly);
+        QCOMPARE(store.value()->loadMonths()->at(12).prompt, QString(3000, QLatin1Char('a' + 12)));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestProject)
+#include "tst_project.moc"

@@ -20,7 +20,7 @@ add_compile_definitions(
 )
 
 if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
-    add_compile_options(-Wall -Wextra -Wpedantic -Wshadow=local -Wnon-virtual-dtor)
+    add_compile_options(-Wall -Wextra -Wpedantic -Wnon-virtual-dtor)
     if(CALSTUDIO_WARNINGS_AS_ERRORS)
         add_compile_options(-Werror)
     endif()

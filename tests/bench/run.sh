@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs the benchmarks and prints their figures (copy them into docs/BENCHMARKS.md).
+#   tests/bench/run.sh [build dir, default build/ci]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=${1:-$root/build/ci}
+[ -x "$build/app/cli/calstudio-cli" ] || { echo "build first: scripts/test.sh (or cmake --build --preset ci)" >&2; exit 1; }
+command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
+cli="$build/app/cli/calstudio-cli"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# --- Opening a large project --------------------------------------------------
+# 12 masters + 48 candidates of 25 MB each (1.5 GB). Opening and summarising it
+# (settings, months, counts, masters) must not read image bytes.
+echo "== project open: 12 masters + 48 candidates of 25 MB =="
+"$build/tests/bench/bench_makeproject" "$work/big.calstudio" 25 2>/dev/null
+"$cli" project new "$work/empty.calstudio" >/dev/null
+ls -l "$work/big.calstudio" | awk '{printf "file size: %.0f MB\n", $5/1048576}'
+
+measure() { # name file
+    local best=999999 rss=0
+    for i in 1 2 3 4 5; do
+        /usr/bin/time -f "%e %M" -o "$work/t" "$cli" project info "$2" >/dev/null
+        read -r secs kb < "$work/t"
+        ms=$(awk -v s="$secs" 'BEGIN{printf "%d", s*1000}')
+        [ "$ms" -lt "$best" ] && best=$ms
+        rss=$kb
+    done
+    printf "%-28s best wall %4d ms, peak RSS %6.1f MB (whole process, 5 runs)\n" "$1" "$best" "$(awk -v k="$rss" 'BEGIN{print k/1024}')"
+}
+measure "empty project" "$work/empty.calstudio"
+measure "1.5 GB project" "$work/big.calstudio"
+"$build/tests/bench/bench_makeproject" --open "$work/empty.calstudio" | sed 's/^/empty project:  /'
+"$build/tests/bench/bench_makeproject" --open "$work/big.calstudio" | sed 's/^/1.5 GB project: /'

@@ -5,6 +5,8 @@
 #include "core/project/projectstore.h"
 #include "core/project/settingscommand.h"
 
+#include <QFile>
+
 namespace CalStudio {
 
 namespace {
@@ -194,14 +196,26 @@ Status Project::flush()
 
 Status Project::saveAs(const QString &path)
 {
-    if (auto st = flush(); !st)
-        return st;
+    // If the current file cannot take the pending edits (its disk is full or
+    // gone), the copy still gets them: it is made from what is saved, then the
+    // edits in memory are written into it. That is how a user rescues work.
+    const bool flushed = flush().ok();
     if (auto st = m_store->copyTo(path); !st)
         return st;
     auto store = ProjectStore::open(path);
     if (!store)
         return store.error();
-    m_store = std::move(*store);
+    std::unique_ptr<ProjectStore> previous = std::exchange(m_store, std::move(*store));
+    if (!flushed) {
+        m_settingsDirty = true;
+        for (int m = 0; m < MonthEntry::PageCount; ++m)
+            m_dirtyMonths.insert(m);
+        if (auto st = flush(); !st) {
+            m_store = std::move(previous);
+            QFile::remove(path);
+            return st;
+        }
+    }
     Q_EMIT pathChanged(m_store->path());
     return Status::success();
 }

@@ -13,6 +13,7 @@
 #include <QFileInfo>
 #include <QLockFile>
 #include <QSqlQuery>
+#include <QUrl>
 #include <QtEndian>
 
 #include <filesystem>
@@ -52,14 +53,24 @@ QString displayName(const QString &path)
 /// A connection that removes itself from QSqlDatabase's registry when it goes away.
 class Connection {
 public:
-    Connection(const QString &path, bool readOnly)
+    enum Mode { ReadWrite, ReadOnly, Immutable };
+
+    Connection(const QString &path, Mode mode)
         : m_name(newConnectionName())
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_name);
-        db.setDatabaseName(path);
         QString options = QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000");
-        if (readOnly)
-            options += QStringLiteral(";QSQLITE_OPEN_READONLY");
+        if (mode == Immutable) {
+            // Nothing is written, not even -wal/-shm beside the file; only
+            // valid while no writer has the file open (no WAL exists).
+            db.setDatabaseName(QUrl::fromLocalFile(path).toString(QUrl::FullyEncoded)
+                               + QStringLiteral("?immutable=1"));
+            options += QStringLiteral(";QSQLITE_OPEN_READONLY;QSQLITE_OPEN_URI");
+        } else {
+            db.setDatabaseName(path);
+            if (mode == ReadOnly)
+                options += QStringLiteral(";QSQLITE_OPEN_READONLY");
+        }
         db.setConnectOptions(options);
     }
     ~Connection()
@@ -91,11 +102,19 @@ Status execPragma(const QSqlDatabase &db, const QString &sql)
     return Status::success();
 }
 
+/// What the first 100 bytes of a SQLite file say.
+struct FileHeader {
+    qint32 applicationId = 0;
+    int userVersion = 0;
+    /// A non-empty WAL sits beside the file: the header may be older than the database.
+    bool walPending = false;
+};
+
 /**
  * Checks the file itself before SQLite touches it: that it is a file, looks
  * like SQLite, and is not shorter than its header says. Reads 100 bytes.
  */
-Status preflight(const QString &path)
+Result<FileHeader> preflight(const QString &path)
 {
     const QFileInfo info(path);
     if (!info.exists())
@@ -147,7 +166,11 @@ Status preflight(const QString &path)
                          .arg(size)
                          .arg(pageCount)
                          .arg(pageSize));
-    return Status::success();
+    FileHeader result;
+    result.userVersion = int(qFromBigEndian<quint32>(h + 60));
+    result.applicationId = qFromBigEndian<qint32>(h + 68);
+    result.walPending = walPending;
+    return result;
 }
 
 /// Whether we may write the file and create the WAL and lock files beside it.
@@ -171,6 +194,27 @@ Status checkWritable(const QString &path)
                         "example Documents), then open the copy.")
                          .arg(displayName(path)),
                      info.absolutePath());
+    return Status::success();
+}
+
+/// Refuses files that are not ours, are newer than this build, or need an upgrade we may not write.
+Status checkIdentity(const QString &path, qint32 applicationId, int version, ProjectStore::Access access)
+{
+    if (applicationId != Schema::ApplicationId || version < 1)
+        return Error(QStringLiteral("not_a_project"),
+                     tr("“%1” is a database, but not a Calendar Studio project.").arg(displayName(path)),
+                     QStringLiteral("application_id %1, user_version %2").arg(applicationId).arg(version));
+    if (version > Schema::currentVersion())
+        return Error(QStringLiteral("newer_version"),
+                     tr("“%1” was saved by a newer version of Calendar Studio. Update Calendar Studio to open "
+                        "it; the file has not been changed.")
+                         .arg(displayName(path)),
+                     QStringLiteral("schema %1, this build reads up to %2").arg(version).arg(Schema::currentVersion()));
+    if (access == ProjectStore::Access::ReadOnly && version < Schema::currentVersion())
+        return Error(QStringLiteral("needs_upgrade"),
+                     tr("“%1” was made by an older version. Open it once in Calendar Studio to update it.")
+                         .arg(displayName(path)),
+                     QStringLiteral("schema %1").arg(version));
     return Status::success();
 }
 
@@ -241,7 +285,7 @@ Result<std::unique_ptr<ProjectStore>> ProjectStore::create(const QString &path, 
     const QString partPath = info.absolutePath() + QStringLiteral("/.") + info.fileName() + QStringLiteral(".part");
     QFile::remove(partPath);
     auto build = [&]() -> Status {
-        Connection conn(partPath, false);
+        Connection conn(partPath, Connection::ReadWrite);
         QSqlDatabase db = conn.db();
         if (!db.open())
             return sqlError(db.lastError(), QStringLiteral("create project"));
@@ -288,8 +332,15 @@ Result<std::unique_ptr<ProjectStore>> ProjectStore::create(const QString &path, 
 
 Result<std::unique_ptr<ProjectStore>> ProjectStore::open(const QString &path, Access access)
 {
-    if (auto st = preflight(path); !st)
-        return st.error();
+    const auto header = preflight(path);
+    if (!header)
+        return header.error();
+    // Without a pending WAL the header is the truth: refuse other files and
+    // newer versions before SQLite creates anything beside them.
+    if (!header->walPending) {
+        if (auto st = checkIdentity(path, header->applicationId, header->userVersion, access); !st)
+            return st.error();
+    }
     std::unique_ptr<QLockFile> lock;
     if (access == Access::ReadWrite) {
         if (auto st = checkWritable(path); !st)
@@ -307,11 +358,14 @@ Result<std::unique_ptr<ProjectStore>> ProjectStore::openChecked(const QString &p
 {
     const QString absolute = QFileInfo(path).absoluteFilePath();
 
-    // First look through a read-only connection: nothing below may write to a
-    // file we are going to refuse.
+    // With a pending WAL (after a crash, or while a studio has the file open)
+    // the header may be stale; ask SQLite through a read-only connection, so
+    // nothing below writes to a file we are going to refuse.
+    const QFileInfo wal(absolute + QStringLiteral("-wal"));
+    const bool walExists = wal.exists();
     int version = 0;
     {
-        Connection probe(absolute, true);
+        Connection probe(absolute, walExists ? Connection::ReadOnly : Connection::Immutable);
         QSqlDatabase db = probe.db();
         if (!db.open())
             return sqlError(db.lastError(), QStringLiteral("open project"));
@@ -328,26 +382,8 @@ Result<std::unique_ptr<ProjectStore>> ProjectStore::openChecked(const QString &p
         if (!userVersion)
             return userVersion.error();
         version = *userVersion;
-        if (*appId != Schema::ApplicationId)
-            return Error(QStringLiteral("not_a_project"),
-                         tr("“%1” is a database, but not a Calendar Studio project.").arg(displayName(path)),
-                         QStringLiteral("application_id %1").arg(*appId));
-        if (version > Schema::currentVersion())
-            return Error(QStringLiteral("newer_version"),
-                         tr("“%1” was saved by a newer version of Calendar Studio. Update Calendar Studio to open "
-                            "it; the file has not been changed.")
-                             .arg(displayName(path)),
-                         QStringLiteral("schema %1, this build reads up to %2")
-                             .arg(version)
-                             .arg(Schema::currentVersion()));
-        if (version < 1)
-            return Error(QStringLiteral("not_a_project"),
-                         tr("“%1” is not a Calendar Studio project.").arg(displayName(path)));
-        if (access == Access::ReadOnly && version < Schema::currentVersion())
-            return Error(QStringLiteral("needs_upgrade"),
-                         tr("“%1” was made by an older version. Open it once in Calendar Studio to update it.")
-                             .arg(displayName(path)),
-                         QStringLiteral("schema %1").arg(version));
+        if (auto st = checkIdentity(path, *appId, version, access); !st)
+            return st.error();
     }
 
     std::unique_ptr<ProjectStore> store(new ProjectStore);
@@ -355,7 +391,9 @@ Result<std::unique_ptr<ProjectStore>> ProjectStore::openChecked(const QString &p
     store->m_access = access;
     store->m_lock = std::move(lock);
 
-    Connection conn(absolute, access == Access::ReadOnly);
+    Connection conn(absolute,
+                    access == Access::ReadWrite ? Connection::ReadWrite
+                                                : (walExists ? Connection::ReadOnly : Connection::Immutable));
     QSqlDatabase db = conn.db();
     if (!db.open())
         return sqlError(db.lastError(), QStringLiteral("open project"));

@@ -198,6 +198,40 @@ private Q_SLOTS:
         QVERIFY(ProjectStore::open(original));
     }
 
+    // The disk of the open project is full: Save As rescues the edits that could not be saved.
+    void saveAsRescuesEditsTheOriginalCouldNotTake()
+    {
+        QTemporaryDir dir;
+        auto project = newProject(dir);
+        const QString original = project->path();
+        QSqlQuery q(project->store().database());
+        QVERIFY(q.exec(QStringLiteral("PRAGMA page_count")) && q.next());
+        QVERIFY(q.exec(QStringLiteral("PRAGMA max_page_count = %1").arg(q.value(0).toInt())));
+        q.finish();
+        for (int m = 1; m <= 12; ++m) {
+            MonthEntry e = project->month(m);
+            e.prompt = QString(3000, QLatin1Char('a' + m));
+            QVERIFY(project->setMonth(e));
+        }
+        QVERIFY(project->setTitle(QStringLiteral("Rescued")));
+        QVERIFY(!project->flush());
+
+        const QString rescue = dir.filePath(QStringLiteral("rescue.calstudio"));
+        auto saved = project->saveAs(rescue);
+        QVERIFY2(saved, qPrintable(saved.error().toString()));
+        QVERIFY(!project->hasUnsavedChanges());
+        auto store = ProjectStore::open(rescue, ProjectStore::Access::ReadOnly);
+        QVERIFY(store);
+        QCOMPARE((*store)->loadSettings()->title, QStringLiteral("Rescued"));
+        QCOMPARE((*store)->loadMonths()->at(7).prompt, QString(3000, QLatin1Char('a' + 7)));
+        // The original kept what it had room for and is intact.
+        project.reset();
+        auto old = ProjectStore::open(original, ProjectStore::Access::ReadOnly);
+        QVERIFY(old);
+        QCOMPARE(*(*old)->integrityCheck(), QStringLiteral("ok"));
+        QVERIFY((*old)->loadMonths()->at(7).prompt.isEmpty());
+    }
+
     void failedSaveKeepsEditsAndRetries()
     {
         QTemporaryDir dir;

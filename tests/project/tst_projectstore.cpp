@@ -197,8 +197,10 @@ private Q_SLOTS:
         QVERIFY2(!store.error().userMessage.contains(QLatin1String("SQL")), "message must be for people");
         if (isFile)
             QCOMPARE(fileFingerprint(path), before);
-        if (kind != QLatin1String("inuse") && kind != QLatin1String("readonly") && kind != QLatin1String("newer"))
+        if (kind != QLatin1String("inuse")) {
             QVERIFY2(!QFileInfo::exists(path + QStringLiteral("-wal")), "refused open created a WAL");
+            QVERIFY2(!QFileInfo::exists(path + QStringLiteral("-shm")), "refused open created a -shm");
+        }
     }
 
     void readOnlyAccessAlongsideWriter()
@@ -216,6 +218,20 @@ private Q_SLOTS:
         QCOMPARE((*reader)->loadSettings()->title, QStringLiteral("Changed while open"));
         // A read-only store really cannot write.
         QVERIFY(!(*reader)->saveSettings(s));
+    }
+
+    void readOnlyAccessLeavesNoFilesBehind()
+    {
+        QTemporaryDir dir;
+        const QString path = makeProject(dir);
+        const QByteArray before = fileFingerprint(path);
+        {
+            auto reader = ProjectStore::open(path, ProjectStore::Access::ReadOnly);
+            QVERIFY(reader);
+            QVERIFY((*reader)->loadMonths());
+        }
+        QCOMPARE(fileFingerprint(path), before);
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList{QStringLiteral("p.calstudio")});
     }
 
     void lockIsReleasedOnClose()

@@ -1,5 +1,7 @@
 #include "app/cli/clicommands.h"
 
+#include "app/cli/calendarcommand.h"
+
 #include "core/common/logging.h"
 #include "core/project/projectstore.h"
 #include "core/project/schema.h"
@@ -20,6 +22,9 @@ Commands:
                    [--locale L] [--holiday-region R]
                         create a project and print its settings as JSON
   project info FILE     print a project's settings and contents as JSON
+  calendar [--year Y] [--start-month M] [--week-start W] [--locale L]
+           [--holidays REGION] [--ics FILE] [--week-numbers] [--json]
+                        print the twelve month grids with holidays and personal dates
 
 W is one of: locale, monday, sunday, saturday.
 Exit codes: 0 success, 1 the command failed, 2 bad arguments.
@@ -199,6 +204,8 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
         if (sub == QLatin1String("info"))
             return projectInfo(args, out, err, verbose);
     }
+    if (command == QLatin1String("calendar"))
+        return calendarCommand(args, out, err, verbose);
     err << "unknown command: " << (QStringList{command} + args).join(QLatin1Char(' ')) << "\n\n" << UsageText;
     return ExitCode::Usage;
 }

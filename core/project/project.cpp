@@ -3,6 +3,7 @@
 #include "core/project/monthcommand.h"
 #include "core/project/projectlogging.h"
 #include "core/project/projectstore.h"
+#include "core/project/replacecommand.h"
 #include "core/project/settingscommand.h"
 
 #include <QFile>
@@ -14,10 +15,13 @@ namespace {
 constexpr int RetryDelayMs = 5000;
 } // namespace
 
-Project::Project(std::unique_ptr<ProjectStore> store, ProjectSettings settings, QList<MonthEntry> months)
+Project::Project(std::unique_ptr<ProjectStore> store, ProjectSettings settings, QList<MonthEntry> months,
+                 QList<SpecialDate> specialDates, QSet<QString> holidaysOff)
     : m_store(std::move(store))
     , m_settings(std::move(settings))
     , m_months(std::move(months))
+    , m_specialDates(std::move(specialDates))
+    , m_holidaysOff(std::move(holidaysOff))
 {
     m_autosave.setSingleShot(true);
     connect(&m_autosave, &QTimer::timeout, this, [this] { (void)flush(); });
@@ -57,7 +61,14 @@ Result<std::unique_ptr<Project>> Project::fromStore(std::unique_ptr<ProjectStore
     auto months = store->loadMonths();
     if (!months)
         return months.error();
-    return std::unique_ptr<Project>(new Project(std::move(store), std::move(*settings), std::move(*months)));
+    auto dates = store->loadSpecialDates();
+    if (!dates)
+        return dates.error();
+    auto off = store->loadHolidaysOff();
+    if (!off)
+        return off.error();
+    return std::unique_ptr<Project>(new Project(std::move(store), std::move(*settings), std::move(*months),
+                                                std::move(*dates), std::move(*off)));
 }
 
 QString Project::path() const
@@ -116,6 +127,99 @@ Status Project::setHolidayRegion(const QString &region)
     ProjectSettings s = m_settings;
     s.holidayRegion = region;
     return pushSettings(s, SettingsCommand::HolidayRegion, tr("Change holidays"));
+}
+
+Status Project::setPageLayout(const QString &layoutId)
+{
+    ProjectSettings s = m_settings;
+    s.pageLayout = layoutId;
+    return pushSettings(s, SettingsCommand::PageLayoutField, tr("Change page layout"));
+}
+
+Status Project::setPageTheme(const QString &themeId)
+{
+    ProjectSettings s = m_settings;
+    s.pageTheme = themeId;
+    return pushSettings(s, SettingsCommand::PageThemeField, tr("Change page theme"));
+}
+
+Status Project::setWeekNumbers(bool on)
+{
+    ProjectSettings s = m_settings;
+    s.weekNumbers = on;
+    return pushSettings(s, SettingsCommand::WeekNumbersField, tr("Show week numbers"));
+}
+
+Status Project::setNotesLine(bool on)
+{
+    ProjectSettings s = m_settings;
+    s.notesLine = on;
+    return pushSettings(s, SettingsCommand::NotesLineField, tr("Show notes line"));
+}
+
+Status Project::setMonths(const QList<MonthEntry> &entries, const QString &undoText)
+{
+    for (const MonthEntry &e : entries) {
+        if (e.month < 0 || e.month >= MonthEntry::PageCount)
+            return Error(QStringLiteral("invalid_month"), tr("There is no such page in the calendar."),
+                         QString::number(e.month));
+    }
+    m_undoStack.beginMacro(undoText);
+    for (const MonthEntry &e : entries) {
+        if (e != m_months.at(e.month))
+            m_undoStack.push(new MonthCommand(this, m_months.at(e.month), e, undoText));
+    }
+    m_undoStack.endMacro();
+    return Status::success();
+}
+
+Status Project::setSpecialDates(const QList<SpecialDate> &dates, const QString &undoText)
+{
+    for (const SpecialDate &d : dates) {
+        if (!d.date.isValid() || d.label.trimmed().isEmpty())
+            return Error(QStringLiteral("invalid_date"), tr("Each date needs a day and a name."));
+    }
+    if (dates == m_specialDates)
+        return Status::success();
+    m_undoStack.push(new ReplaceCommand<QList<SpecialDate>>([this](const QList<SpecialDate> &v) { applySpecialDates(v); },
+                                                            m_specialDates, dates, undoText));
+    return Status::success();
+}
+
+bool Project::isHolidayEnabled(const QString &region, const QString &holidayId) const
+{
+    return !m_holidaysOff.contains(region + QLatin1Char(':') + holidayId);
+}
+
+void Project::setHolidayEnabled(const QString &region, const QString &holidayId, bool enabled)
+{
+    QSet<QString> off = m_holidaysOff;
+    const QString key = region + QLatin1Char(':') + holidayId;
+    if (enabled)
+        off.remove(key);
+    else
+        off.insert(key);
+    if (off == m_holidaysOff)
+        return;
+    m_undoStack.push(new ReplaceCommand<QSet<QString>>([this](const QSet<QString> &v) { applyHolidaysOff(v); },
+                                                       m_holidaysOff, off,
+                                                       enabled ? tr("Show holiday") : tr("Hide holiday")));
+}
+
+void Project::applySpecialDates(const QList<SpecialDate> &dates)
+{
+    m_specialDates = dates;
+    m_specialDatesDirty = true;
+    scheduleSave();
+    Q_EMIT specialDatesChanged();
+}
+
+void Project::applyHolidaysOff(const QSet<QString> &off)
+{
+    m_holidaysOff = off;
+    m_holidaysOffDirty = true;
+    scheduleSave();
+    Q_EMIT holidaysChanged();
 }
 
 Status Project::setMonth(const MonthEntry &entry, const QString &undoText)
@@ -181,6 +285,17 @@ Status Project::flush()
             m_dirtyMonths.clear();
     }
 
+    if (result && m_specialDatesDirty) {
+        result = m_store->replaceSpecialDates(m_specialDates);
+        if (result)
+            m_specialDatesDirty = false;
+    }
+    if (result && m_holidaysOffDirty) {
+        result = m_store->replaceHolidaysOff(m_holidaysOff);
+        if (result)
+            m_holidaysOffDirty = false;
+    }
+
     if (!result) {
         qCWarning(lcProject) << "autosave failed:" << result.error();
         m_lastSaveFailed = true;
@@ -208,6 +323,8 @@ Status Project::saveAs(const QString &path)
     std::unique_ptr<ProjectStore> previous = std::exchange(m_store, std::move(*store));
     if (!flushed) {
         m_settingsDirty = true;
+        m_specialDatesDirty = true;
+        m_holidaysOffDirty = true;
         for (int m = 0; m < MonthEntry::PageCount; ++m)
             m_dirtyMonths.insert(m);
         if (auto st = flush(); !st) {

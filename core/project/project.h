@@ -1,10 +1,12 @@
 #pragma once
 
+#include "core/calendar/specialdate.h"
 #include "core/common/result.h"
 #include "core/project/monthentry.h"
 #include "core/project/projectsettings.h"
 
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 #include <QUndoStack>
 
@@ -49,15 +51,33 @@ public:
     Status setWeekStart(WeekStart weekStart);
     Status setLocale(const QString &locale);
     Status setHolidayRegion(const QString &region);
+    Status setPageLayout(const QString &layoutId);
+    Status setPageTheme(const QString &themeId);
+    Status setWeekNumbers(bool on);
+    Status setNotesLine(bool on);
     Status setMonth(const MonthEntry &entry, const QString &undoText = {});
+    /// Sets several pages as one undo step ("Apply theme").
+    Status setMonths(const QList<MonthEntry> &entries, const QString &undoText);
+
+    [[nodiscard]] const QList<SpecialDate> &specialDates() const { return m_specialDates; }
+    /// Replaces the personal dates (add, edit, remove, import are all this) as one undo step.
+    Status setSpecialDates(const QList<SpecialDate> &dates, const QString &undoText);
+    /// Whether a public holiday of `region` is shown; the user can switch any off.
+    [[nodiscard]] bool isHolidayEnabled(const QString &region, const QString &holidayId) const;
+    void setHolidayEnabled(const QString &region, const QString &holidayId, bool enabled);
 
     // Used by undo commands: change memory, notify, schedule autosave. No undo entry.
     void applySettings(const ProjectSettings &settings);
     void applyMonth(const MonthEntry &entry);
+    void applySpecialDates(const QList<SpecialDate> &dates);
+    void applyHolidaysOff(const QSet<QString> &off);
 
     /// Debounce delay of autosave (default 300 ms).
     void setAutosaveDelay(int ms);
-    [[nodiscard]] bool hasUnsavedChanges() const { return m_settingsDirty || !m_dirtyMonths.isEmpty(); }
+    [[nodiscard]] bool hasUnsavedChanges() const
+    {
+        return m_settingsDirty || !m_dirtyMonths.isEmpty() || m_specialDatesDirty || m_holidaysOffDirty;
+    }
     /// Writes pending edits now.
     Status flush();
 
@@ -70,12 +90,15 @@ public:
 Q_SIGNALS:
     void settingsChanged();
     void monthChanged(int month);
+    void specialDatesChanged();
+    void holidaysChanged();
     void saved();
     void saveFailed(const CalStudio::Error &error);
     void pathChanged(const QString &path);
 
 private:
-    explicit Project(std::unique_ptr<ProjectStore> store, ProjectSettings settings, QList<MonthEntry> months);
+    Project(std::unique_ptr<ProjectStore> store, ProjectSettings settings, QList<MonthEntry> months,
+            QList<SpecialDate> specialDates, QSet<QString> holidaysOff);
     static Result<std::unique_ptr<Project>> fromStore(std::unique_ptr<ProjectStore> store);
     Status pushSettings(const ProjectSettings &changed, int field, const QString &text);
     void scheduleSave();
@@ -88,6 +111,10 @@ private:
     int m_autosaveDelay = 300;
     bool m_settingsDirty = false;
     QSet<int> m_dirtyMonths;
+    QList<SpecialDate> m_specialDates;
+    bool m_specialDatesDirty = false;
+    QSet<QString> m_holidaysOff; ///< "REGION:holiday-id"
+    bool m_holidaysOffDirty = false;
     bool m_lastSaveFailed = false;
 };
 

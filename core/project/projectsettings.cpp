@@ -1,5 +1,7 @@
 #include "core/project/projectsettings.h"
 
+#include "core/calendar/pagetheme.h"
+
 #include <QCoreApplication>
 
 namespace CalStudio {
@@ -86,6 +88,15 @@ Status ProjectSettings::validate() const
                      QCoreApplication::translate("ProjectSettings",
                                                  "“%1” is not a language Calendar Studio knows. Pick one from the list.")
                          .arg(locale));
+    if (!pageLayoutFromId(pageLayout))
+        return Error(QStringLiteral("invalid_layout"),
+                     QCoreApplication::translate("ProjectSettings", "Choose one of the page layouts in the list."),
+                     pageLayout);
+    const auto &themes = PageTheme::builtIn();
+    if (std::none_of(themes.begin(), themes.end(), [&](const PageTheme &t) { return t.id == pageTheme; }))
+        return Error(QStringLiteral("invalid_theme"),
+                     QCoreApplication::translate("ProjectSettings", "Choose one of the page themes in the list."),
+                     pageTheme);
     return Status::success();
 }
 
@@ -99,7 +110,9 @@ std::pair<int, int> ProjectSettings::endYearMonth() const
 bool ProjectSettings::sameContent(const ProjectSettings &other) const
 {
     return title == other.title && year == other.year && startMonth == other.startMonth
-        && weekStart == other.weekStart && locale == other.locale && holidayRegion == other.holidayRegion;
+        && weekStart == other.weekStart && locale == other.locale && holidayRegion == other.holidayRegion
+        && pageLayout == other.pageLayout && pageTheme == other.pageTheme && weekNumbers == other.weekNumbers
+        && notesLine == other.notesLine;
 }
 
 } // namespace CalStudio

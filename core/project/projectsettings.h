@@ -38,6 +38,10 @@ struct ProjectSettings {
     WeekStart weekStart = WeekStart::LocaleDefault;
     QString locale; ///< QLocale name such as "de_DE"; month and day names use it
     QString holidayRegion; ///< region code of the public holidays shown, empty for none
+    QString pageLayout = QStringLiteral("photo-above"); ///< PageLayout id (core/calendar/pagetheme.h)
+    QString pageTheme = QStringLiteral("classic"); ///< PageTheme id
+    bool weekNumbers = false; ///< ISO week numbers beside the grid
+    bool notesLine = false; ///< a ruled notes line under the grid
     QDateTime createdAt;
     QDateTime updatedAt;
 
@@ -45,7 +49,7 @@ struct ProjectSettings {
     static ProjectSettings defaults(const QDate &today = QDate::currentDate(),
                                     const QLocale &systemLocale = QLocale::system());
 
-    /// Checks ranges (year 1970–2200, month 1–12, a parseable locale, a title).
+    /// Checks ranges (year 1970–2200, month 1–12, a parseable locale, a title, known layout and theme).
     [[nodiscard]] Status validate() const;
 
     /// Last month shown, as (year, month): December of `year` for a January start.

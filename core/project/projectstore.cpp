@@ -300,7 +300,8 @@ Result<std::unique_ptr<ProjectStore>> ProjectStore::create(const QString &path, 
             return tx.error();
         QSqlQuery q(db);
         q.prepare(QStringLiteral("INSERT INTO project (id, title, year, start_month, week_start, locale, "
-                                 "holiday_region, created_at, updated_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                                 "holiday_region, page_layout, page_theme, week_numbers, notes_line, created_at, "
+                                 "updated_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
         const QString now = isoNow();
         q.addBindValue(text(settings.title));
         q.addBindValue(settings.year);
@@ -308,6 +309,10 @@ Result<std::unique_ptr<ProjectStore>> ProjectStore::create(const QString &path, 
         q.addBindValue(weekStartId(settings.weekStart));
         q.addBindValue(text(settings.locale));
         q.addBindValue(text(settings.holidayRegion));
+        q.addBindValue(text(settings.pageLayout));
+        q.addBindValue(text(settings.pageTheme));
+        q.addBindValue(settings.weekNumbers ? 1 : 0);
+        q.addBindValue(settings.notesLine ? 1 : 0);
         q.addBindValue(settings.createdAt.isValid() ? settings.createdAt.toString(Qt::ISODateWithMs) : now);
         q.addBindValue(now);
         if (!q.exec())
@@ -440,7 +445,7 @@ Result<ProjectSettings> ProjectStore::loadSettings() const
 {
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral("SELECT title, year, start_month, week_start, locale, holiday_region, created_at, "
-                             "updated_at FROM project WHERE id = 1"));
+                             "updated_at, page_layout, page_theme, week_numbers, notes_line FROM project WHERE id = 1"));
     if (!q.exec())
         return sqlError(q.lastError(), QStringLiteral("load settings"));
     if (!q.next())
@@ -457,6 +462,10 @@ Result<ProjectSettings> ProjectStore::loadSettings() const
     s.holidayRegion = q.value(5).toString();
     s.createdAt = QDateTime::fromString(q.value(6).toString(), Qt::ISODateWithMs);
     s.updatedAt = QDateTime::fromString(q.value(7).toString(), Qt::ISODateWithMs);
+    s.pageLayout = q.value(8).toString();
+    s.pageTheme = q.value(9).toString();
+    s.weekNumbers = q.value(10).toInt() != 0;
+    s.notesLine = q.value(11).toInt() != 0;
     return s;
 }
 
@@ -469,13 +478,18 @@ Status ProjectStore::saveSettings(const ProjectSettings &settings)
         return tx.error();
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral("UPDATE project SET title = ?, year = ?, start_month = ?, week_start = ?, locale = ?, "
-                             "holiday_region = ?, updated_at = ? WHERE id = 1"));
+                             "holiday_region = ?, page_layout = ?, page_theme = ?, week_numbers = ?, notes_line = ?, "
+                             "updated_at = ? WHERE id = 1"));
     q.addBindValue(text(settings.title));
     q.addBindValue(settings.year);
     q.addBindValue(settings.startMonth);
     q.addBindValue(weekStartId(settings.weekStart));
     q.addBindValue(text(settings.locale));
     q.addBindValue(text(settings.holidayRegion));
+    q.addBindValue(text(settings.pageLayout));
+    q.addBindValue(text(settings.pageTheme));
+    q.addBindValue(settings.weekNumbers ? 1 : 0);
+    q.addBindValue(settings.notesLine ? 1 : 0);
     q.addBindValue(isoNow());
     if (!q.exec())
         return sqlError(q.lastError(), QStringLiteral("save settings"));
@@ -517,6 +531,84 @@ Status ProjectStore::saveMonths(const QList<MonthEntry> &months)
         q.addBindValue(m.month);
         if (!q.exec())
             return sqlError(q.lastError(), QStringLiteral("save month %1").arg(m.month));
+    }
+    return tx.commit();
+}
+
+Result<QList<SpecialDate>> ProjectStore::loadSpecialDates() const
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT id, date, label, kind, recurring, leap_rule, show_age FROM special_date "
+                             "ORDER BY substr(date, 6), label"));
+    if (!q.exec())
+        return sqlError(q.lastError(), QStringLiteral("load special dates"));
+    QList<SpecialDate> dates;
+    while (q.next()) {
+        SpecialDate d;
+        d.id = q.value(0).toLongLong();
+        d.date = QDate::fromString(q.value(1).toString(), Qt::ISODate);
+        d.label = q.value(2).toString();
+        d.kind = SpecialDate::kindFromId(q.value(3).toString()).value_or(SpecialDate::Kind::Custom);
+        d.recurring = q.value(4).toInt() != 0;
+        d.leapRule = SpecialDate::leapRuleFromId(q.value(5).toString()).value_or(SpecialDate::LeapRule::February28);
+        d.showAge = q.value(6).toInt() != 0;
+        dates.append(d);
+    }
+    return dates;
+}
+
+Status ProjectStore::replaceSpecialDates(const QList<SpecialDate> &dates)
+{
+    Transaction tx(m_db);
+    if (!tx.isActive())
+        return tx.error();
+    QSqlQuery clear(m_db);
+    if (!clear.exec(QStringLiteral("DELETE FROM special_date")))
+        return sqlError(clear.lastError(), QStringLiteral("save special dates"));
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("INSERT INTO special_date (date, label, kind, recurring, leap_rule, show_age) "
+                             "VALUES (?, ?, ?, ?, ?, ?)"));
+    for (const SpecialDate &d : dates) {
+        q.addBindValue(d.date.toString(Qt::ISODate));
+        q.addBindValue(text(d.label));
+        q.addBindValue(SpecialDate::kindId(d.kind));
+        q.addBindValue(d.recurring ? 1 : 0);
+        q.addBindValue(SpecialDate::leapRuleId(d.leapRule));
+        q.addBindValue(d.showAge ? 1 : 0);
+        if (!q.exec())
+            return sqlError(q.lastError(), QStringLiteral("save special date"));
+    }
+    return tx.commit();
+}
+
+Result<QSet<QString>> ProjectStore::loadHolidaysOff() const
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT region, holiday_id FROM holiday_off"));
+    if (!q.exec())
+        return sqlError(q.lastError(), QStringLiteral("load holiday choices"));
+    QSet<QString> off;
+    while (q.next())
+        off.insert(q.value(0).toString() + QLatin1Char(':') + q.value(1).toString());
+    return off;
+}
+
+Status ProjectStore::replaceHolidaysOff(const QSet<QString> &off)
+{
+    Transaction tx(m_db);
+    if (!tx.isActive())
+        return tx.error();
+    QSqlQuery clear(m_db);
+    if (!clear.exec(QStringLiteral("DELETE FROM holiday_off")))
+        return sqlError(clear.lastError(), QStringLiteral("save holiday choices"));
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("INSERT INTO holiday_off (region, holiday_id) VALUES (?, ?)"));
+    for (const QString &key : off) {
+        const qsizetype colon = key.indexOf(QLatin1Char(':'));
+        q.addBindValue(key.left(colon));
+        q.addBindValue(key.mid(colon + 1));
+        if (!q.exec())
+            return sqlError(q.lastError(), QStringLiteral("save holiday choice"));
     }
     return tx.commit();
 }

@@ -1,10 +1,12 @@
 #pragma once
 
+#include "core/calendar/specialdate.h"
 #include "core/common/result.h"
 #include "core/project/monthentry.h"
 #include "core/project/projectsettings.h"
 
 #include <QList>
+#include <QSet>
 #include <QSqlDatabase>
 
 #include <memory>
@@ -76,6 +78,15 @@ public:
     [[nodiscard]] Result<QList<MonthEntry>> loadMonths() const;
     /// Saves several pages in one transaction.
     Status saveMonths(const QList<MonthEntry> &months);
+
+    /// Birthdays, anniversaries and the user's own days, by day of the year.
+    [[nodiscard]] Result<QList<SpecialDate>> loadSpecialDates() const;
+    /// Replaces all personal dates in one transaction (the lists are small).
+    Status replaceSpecialDates(const QList<SpecialDate> &dates);
+
+    /// Public holidays the user switched off, as "REGION:holiday-id".
+    [[nodiscard]] Result<QSet<QString>> loadHolidaysOff() const;
+    Status replaceHolidaysOff(const QSet<QString> &off);
 
     [[nodiscard]] Result<ProjectCounts> counts() const;
     [[nodiscard]] Result<QList<MasterInfo>> masters() const;

@@ -132,6 +132,23 @@ QList<Schema::Step> buildSteps()
                                      " updated_at TEXT NOT NULL)"),
                   }});
 
+    // v4 — page design, personal-date options and holidays switched off by the user.
+    steps.append({4,
+                  "page layout and theme, personal-date options, holiday overrides",
+                  {
+                      QStringLiteral("ALTER TABLE project ADD COLUMN page_layout TEXT NOT NULL DEFAULT 'photo-above'"),
+                      QStringLiteral("ALTER TABLE project ADD COLUMN page_theme TEXT NOT NULL DEFAULT 'classic'"),
+                      QStringLiteral("ALTER TABLE project ADD COLUMN week_numbers INTEGER NOT NULL DEFAULT 0"),
+                      QStringLiteral("ALTER TABLE project ADD COLUMN notes_line INTEGER NOT NULL DEFAULT 0"),
+                      QStringLiteral("ALTER TABLE special_date ADD COLUMN leap_rule TEXT NOT NULL DEFAULT 'feb28' "
+                                     "CHECK (leap_rule IN ('feb28', 'mar1'))"),
+                      QStringLiteral("ALTER TABLE special_date ADD COLUMN show_age INTEGER NOT NULL DEFAULT 0"),
+                      QStringLiteral("CREATE TABLE holiday_off ("
+                                     " region TEXT NOT NULL,"
+                                     " holiday_id TEXT NOT NULL,"
+                                     " PRIMARY KEY (region, holiday_id))"),
+                  }});
+
     return steps;
 }
 

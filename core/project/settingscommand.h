@@ -14,7 +14,18 @@ class Project;
  */
 class SettingsCommand : public QUndoCommand {
 public:
-    enum Field { Title = 1, Year, StartMonth, WeekStartField, Locale, HolidayRegion };
+    enum Field {
+        Title = 1,
+        Year,
+        StartMonth,
+        WeekStartField,
+        Locale,
+        HolidayRegion,
+        PageLayoutField,
+        PageThemeField,
+        WeekNumbersField,
+        NotesLineField,
+    };
 
     SettingsCommand(Project *project, ProjectSettings before, ProjectSettings after, Field field,
                     const QString &text);

@@ -45,8 +45,10 @@ int main(int argc, char *argv[])
         db.setDatabaseName(out);
         if (!db.open() || !Schema::migrate(db, version))
             return 1;
-        ok = run(db, QStringLiteral("INSERT INTO project VALUES (1, 'Fixture v%1', 2025, 7, 'monday', 'fr_FR', "
-                                    "'FR', '2025-01-02T03:04:05.000Z', '2025-01-02T03:04:05.000Z')")
+        // Name the columns in every INSERT: later versions add columns to these tables.
+        ok = run(db, QStringLiteral("INSERT INTO project (id, title, year, start_month, week_start, locale, "
+                                    "holiday_region, created_at, updated_at) VALUES (1, 'Fixture v%1', 2025, 7, "
+                                    "'monday', 'fr_FR', 'FR', '2025-01-02T03:04:05.000Z', '2025-01-02T03:04:05.000Z')")
                          .arg(version))
             && run(db, QStringLiteral("UPDATE month SET title = 'Mars', prompt = 'v1 march prompt', style = "
                                       "'watercolor' WHERE month = 3"));
@@ -62,8 +64,14 @@ int main(int argc, char *argv[])
         }
         if (ok && version >= 3) {
             ok = run(db, QStringLiteral("UPDATE month SET avoid = 'no text' WHERE month = 3"))
-                && run(db, QStringLiteral("INSERT INTO special_date VALUES (1, '2000-02-29', 'Ann', 'birthday', 1)"))
+                && run(db, QStringLiteral("INSERT INTO special_date (id, date, label, kind, recurring) VALUES (1, '2000-02-29', 'Ann', 'birthday', 1)"))
                 && run(db, QStringLiteral("INSERT INTO crop VALUES (4, 'wall-landscape', 0.1, 0.2, 0.8, 0.6, 'user')"));
+        }
+        if (ok && version >= 4) {
+            ok = run(db, QStringLiteral("UPDATE project SET page_layout = 'side-by-side', page_theme = 'warm', "
+                                        "week_numbers = 1 WHERE id = 1"))
+                && run(db, QStringLiteral("UPDATE special_date SET leap_rule = 'mar1', show_age = 1 WHERE id = 1"))
+                && run(db, QStringLiteral("INSERT INTO holiday_off VALUES ('FR', 'assumption')"));
         }
         db.close();
     }

@@ -232,6 +232,94 @@ private Q_SLOTS:
         QVERIFY((*old)->loadMonths()->at(7).prompt.isEmpty());
     }
 
+    void pageDesignSettingsAreUndoableAndValidated()
+    {
+        QTemporaryDir dir;
+        auto project = newProject(dir);
+        QVERIFY(project->setPageLayout(QStringLiteral("full-bleed")));
+        QVERIFY(project->setPageTheme(QStringLiteral("night")));
+        QVERIFY(project->setWeekNumbers(true));
+        QVERIFY(project->setNotesLine(true));
+        QCOMPARE(project->setPageLayout(QStringLiteral("collage")).error().code, QStringLiteral("invalid_layout"));
+        QCOMPARE(project->setPageTheme(QStringLiteral("neon")).error().code, QStringLiteral("invalid_theme"));
+        QVERIFY(project->flush());
+        const ProjectSettings saved = onDisk(project->path());
+        QCOMPARE(saved.pageLayout, QStringLiteral("full-bleed"));
+        QCOMPARE(saved.pageTheme, QStringLiteral("night"));
+        QVERIFY(saved.weekNumbers && saved.notesLine);
+        QCOMPARE(project->undoStack()->count(), 4);
+        project->undoStack()->undo();
+        QVERIFY(!project->settings().notesLine);
+    }
+
+    void applyingAThemeIsOneUndoStep()
+    {
+        QTemporaryDir dir;
+        auto project = newProject(dir);
+        QList<MonthEntry> entries;
+        for (int m = 0; m < MonthEntry::PageCount; ++m)
+            entries.append(MonthEntry{m, QStringLiteral("T%1").arg(m), QStringLiteral("Prompt %1").arg(m),
+                                      QStringLiteral("watercolor"), {}, 0});
+        QVERIFY(project->setMonths(entries, QStringLiteral("Apply theme “Family”")));
+        QCOMPARE(project->undoStack()->count(), 1);
+        QCOMPARE(project->undoStack()->undoText(), QStringLiteral("Apply theme “Family”"));
+        QCOMPARE(project->month(12).prompt, QStringLiteral("Prompt 12"));
+        project->undoStack()->undo();
+        for (int m = 0; m < MonthEntry::PageCount; ++m)
+            QCOMPARE(project->month(m).prompt, QString());
+        project->undoStack()->redo();
+        QVERIFY(project->flush());
+        auto store = ProjectStore::open(project->path(), ProjectStore::Access::ReadOnly);
+        QCOMPARE(store.value()->loadMonths()->at(6).title, QStringLiteral("T6"));
+    }
+
+    void specialDatesAndHolidayChoicesAreUndoableAndSaved()
+    {
+        QTemporaryDir dir;
+        auto project = newProject(dir);
+        QSignalSpy datesChanged(project.get(), &Project::specialDatesChanged);
+        SpecialDate anna;
+        anna.date = QDate(1990, 7, 14);
+        anna.label = QStringLiteral("Anna");
+        anna.kind = SpecialDate::Kind::Birthday;
+        anna.showAge = true;
+        SpecialDate leo = anna;
+        leo.date = QDate(2000, 2, 29);
+        leo.label = QStringLiteral("Leo");
+        leo.leapRule = SpecialDate::LeapRule::March1;
+        QVERIFY(project->setSpecialDates({anna}, QStringLiteral("Add date")));
+        QVERIFY(project->setSpecialDates({anna, leo}, QStringLiteral("Add date")));
+        QCOMPARE(datesChanged.count(), 2);
+        SpecialDate nameless = anna;
+        nameless.label.clear();
+        QCOMPARE(project->setSpecialDates({nameless}, QStringLiteral("Add date")).error().code,
+                 QStringLiteral("invalid_date"));
+
+        project->setHolidayEnabled(QStringLiteral("DE"), QStringLiteral("reformation-day"), false);
+        QVERIFY(!project->isHolidayEnabled(QStringLiteral("DE"), QStringLiteral("reformation-day")));
+        QVERIFY(project->isHolidayEnabled(QStringLiteral("DE"), QStringLiteral("new-year")));
+        QVERIFY(project->flush());
+        QString path = project->path();
+        project.reset();
+
+        auto reopened = Project::open(path);
+        QVERIFY(reopened);
+        QCOMPARE((*reopened)->specialDates().size(), 2);
+        const auto dates = (*reopened)->specialDates();
+        const auto leoBack = std::find_if(dates.begin(), dates.end(), [](const SpecialDate &d) {
+            return d.label == QLatin1String("Leo");
+        });
+        QVERIFY(leoBack != dates.end());
+        QCOMPARE(leoBack->leapRule, SpecialDate::LeapRule::March1);
+        QVERIFY(leoBack->showAge);
+        QVERIFY(!(*reopened)->isHolidayEnabled(QStringLiteral("DE"), QStringLiteral("reformation-day")));
+        // Undo history does not survive a reopen, but the edits do; undo within a session works.
+        (*reopened)->setHolidayEnabled(QStringLiteral("DE"), QStringLiteral("reformation-day"), true);
+        QVERIFY((*reopened)->isHolidayEnabled(QStringLiteral("DE"), QStringLiteral("reformation-day")));
+        (*reopened)->undoStack()->undo();
+        QVERIFY(!(*reopened)->isHolidayEnabled(QStringLiteral("DE"), QStringLiteral("reformation-day")));
+    }
+
     void failedSaveKeepsEditsAndRetries()
     {
         QTemporaryDir dir;

@@ -69,6 +69,23 @@ private Q_SLOTS:
             QCOMPARE(masters->first().provider, QStringLiteral("offline"));
         }
 
+        if (version >= 3) {
+            auto dates = (*store)->loadSpecialDates();
+            QVERIFY(dates);
+            QCOMPARE(dates->size(), 1);
+            QCOMPARE(dates->first().date, QDate(2000, 2, 29));
+            QCOMPARE(dates->first().kind, SpecialDate::Kind::Birthday);
+            // Columns added later get their defaults in older files.
+            QCOMPARE(dates->first().leapRule,
+                     version >= 4 ? SpecialDate::LeapRule::March1 : SpecialDate::LeapRule::February28);
+            QCOMPARE(dates->first().showAge, version >= 4);
+        }
+        QCOMPARE(settings->pageLayout, version >= 4 ? QStringLiteral("side-by-side") : QStringLiteral("photo-above"));
+        QCOMPARE(settings->weekNumbers, version >= 4);
+        auto off = (*store)->loadHolidaysOff();
+        QVERIFY(off);
+        QCOMPARE(off->contains(QStringLiteral("FR:assumption")), version >= 4);
+
         QCOMPARE(*(*store)->integrityCheck(), QStringLiteral("ok"));
         QSqlQuery fk((*store)->database());
         QVERIFY(fk.exec(QStringLiteral("PRAGMA foreign_key_check")));

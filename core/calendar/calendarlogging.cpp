@@ -1,0 +1,3 @@
+#include "core/calendar/calendarlogging.h"
+
+Q_LOGGING_CATEGORY(lcCalendar, "calstudio.calendar", QtInfoMsg)

@@ -22,7 +22,7 @@ packages=(
     libqt6sql6-sqlite libqt6sql6-psql qtkeychain-qt6-dev
     qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-templates
     qml6-module-qtquick-layouts qml6-module-qtquick-window qml6-module-qtqml-workerscript
-    libopencv-dev opencv-data libvips-dev nlohmann-json3-dev
+    libopencv-dev opencv-data libvips-dev nlohmann-json3-dev libical-dev
     libgl1-mesa-dri
 )
 if [ "$want_test" = 1 ]; then

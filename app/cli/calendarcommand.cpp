@@ -6,6 +6,7 @@
 #include "core/calendar/icalendarfile.h"
 #include "core/calendar/monthgrid.h"
 #include "core/project/projectsettings.h"
+#include "core/project/projectstore.h"
 
 #include <QCommandLineParser>
 #include <QJsonArray>
@@ -76,7 +77,10 @@ int calendarCommand(const QStringList &args, QTextStream &out, QTextStream &err,
                                  QStringLiteral("file"));
     const QCommandLineOption weekNumbers(QStringLiteral("week-numbers"), QStringLiteral("Show ISO week numbers"));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print JSON"));
-    p.addOptions({year, startMonth, weekStart, locale, holidays, ics, weekNumbers, json});
+    const QCommandLineOption project(QStringLiteral("project"),
+                                     QStringLiteral("Take settings, personal dates and holiday choices from a project"),
+                                     QStringLiteral("file"));
+    p.addOptions({year, startMonth, weekStart, locale, holidays, ics, weekNumbers, json, project});
     if (!p.parse(QStringList{QStringLiteral("calendar")} + args) || !p.positionalArguments().isEmpty()) {
         err << (p.errorText().isEmpty() ? QStringLiteral("calendar takes no positional arguments") : p.errorText())
             << Qt::endl;
@@ -97,6 +101,29 @@ int calendarCommand(const QStringList &args, QTextStream &out, QTextStream &err,
     }
     s.weekStart = *ws;
     s.locale = p.value(locale);
+    QString region = p.value(holidays);
+    bool showWeekNumbers = p.isSet(weekNumbers);
+    QList<SpecialDate> personalDates;
+    QSet<QString> holidaysOff;
+    if (p.isSet(project)) {
+        auto store = ProjectStore::open(p.value(project), ProjectStore::Access::ReadOnly);
+        if (!store) {
+            err << "error: " << store.error().userMessage << Qt::endl;
+            return ExitCode::Failed;
+        }
+        auto settings = (*store)->loadSettings();
+        auto dates = (*store)->loadSpecialDates();
+        auto off = (*store)->loadHolidaysOff();
+        if (!settings || !dates || !off) {
+            err << "error: the project could not be read" << Qt::endl;
+            return ExitCode::Failed;
+        }
+        s = *settings;
+        region = s.holidayRegion;
+        showWeekNumbers = showWeekNumbers || s.weekNumbers;
+        personalDates = *dates;
+        holidaysOff = *off;
+    }
     if (auto st = s.validate(); !st) {
         err << "error: " << st.error().userMessage << Qt::endl;
         return ExitCode::Failed;
@@ -111,25 +138,30 @@ int calendarCommand(const QStringList &args, QTextStream &out, QTextStream &err,
     const QDate to(lastMonth.year(), lastMonth.month(), lastMonth.daysInMonth());
 
     QList<Entry> holidayEntries;
-    if (p.isSet(holidays)) {
-        auto calendar = HolidayCalendar::load(p.value(holidays));
+    if (!region.isEmpty()) {
+        auto calendar = HolidayCalendar::load(region);
         if (!calendar) {
             err << "error: " << calendar.error().userMessage << Qt::endl;
             if (verbose)
                 err << "detail: " << calendar.error().detail << Qt::endl;
             return ExitCode::Failed;
         }
-        for (const Holiday &h : calendar->between(from, to, s.locale))
-            holidayEntries.append({h.date, h.name, h.region, QStringLiteral("holiday")});
+        for (const Holiday &h : calendar->between(from, to, s.locale)) {
+            if (!holidaysOff.contains(h.region + QLatin1Char(':') + h.id))
+                holidayEntries.append({h.date, h.name, h.region, QStringLiteral("holiday")});
+        }
     }
-    QList<Entry> personalEntries;
     if (p.isSet(ics)) {
         auto imported = ICalendarFile::read(p.value(ics));
         if (!imported) {
             err << "error: " << imported.error().userMessage << Qt::endl;
             return ExitCode::Failed;
         }
-        for (const SpecialDate &d : imported->dates) {
+        personalDates += imported->dates;
+    }
+    QList<Entry> personalEntries;
+    {
+        for (const SpecialDate &d : std::as_const(personalDates)) {
             for (int y = from.year(); y <= to.year(); ++y) {
                 const QDate day = d.occurrence(y);
                 if (day.isValid() && day >= from && day <= to)
@@ -158,7 +190,7 @@ int calendarCommand(const QStringList &args, QTextStream &out, QTextStream &err,
                               {QStringLiteral("name"), names.monthName(m)},
                               {QStringLiteral("title"), names.monthTitle(y, m)},
                               {QStringLiteral("weeks"), weeks}};
-            if (p.isSet(weekNumbers))
+            if (showWeekNumbers)
                 month[QStringLiteral("week_numbers")] = weekNumberArray;
             months.append(month);
         }
@@ -193,7 +225,7 @@ int calendarCommand(const QStringList &args, QTextStream &out, QTextStream &err,
     QList<Entry> all = holidayEntries + personalEntries;
     std::sort(all.begin(), all.end(), [](const Entry &a, const Entry &b) { return a.date < b.date; });
     for (const auto &[y, m] : span)
-        printMonthText(out, MonthGrid::build(y, m, firstDay), names, p.isSet(weekNumbers), all);
+        printMonthText(out, MonthGrid::build(y, m, firstDay), names, showWeekNumbers, all);
     return ExitCode::Ok;
 }
 

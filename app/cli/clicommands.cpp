@@ -3,6 +3,7 @@
 #include "app/cli/calendarcommand.h"
 
 #include "core/common/logging.h"
+#include "core/project/project.h"
 #include "core/project/projectstore.h"
 #include "core/project/schema.h"
 
@@ -21,9 +22,13 @@ Commands:
   project new FILE [--title T] [--year Y] [--start-month M] [--week-start W]
                    [--locale L] [--holiday-region R]
                         create a project and print its settings as JSON
+  project new FILE --from OLD
+                        next year's project from OLD: settings one year on,
+                        personal dates and holiday choices carried over
   project info FILE     print a project's settings and contents as JSON
   calendar [--year Y] [--start-month M] [--week-start W] [--locale L]
            [--holidays REGION] [--ics FILE] [--week-numbers] [--json]
+  calendar --project FILE [--json]
                         print the twelve month grids with holidays and personal dates
 
 W is one of: locale, monday, sunday, saturday.
@@ -53,6 +58,27 @@ QJsonObject projectJson(const ProjectStore &store)
     o[QStringLiteral("week_start")] = weekStartId(s.weekStart);
     o[QStringLiteral("locale")] = s.locale;
     o[QStringLiteral("holiday_region")] = s.holidayRegion;
+    o[QStringLiteral("page_layout")] = s.pageLayout;
+    o[QStringLiteral("page_theme")] = s.pageTheme;
+    o[QStringLiteral("week_numbers")] = s.weekNumbers;
+    o[QStringLiteral("notes_line")] = s.notesLine;
+    if (const auto dates = store.loadSpecialDates()) {
+        QJsonArray personal;
+        for (const SpecialDate &d : *dates)
+            personal.append(QJsonObject{{QStringLiteral("date"), d.date.toString(Qt::ISODate)},
+                                        {QStringLiteral("label"), d.label},
+                                        {QStringLiteral("kind"), SpecialDate::kindId(d.kind)},
+                                        {QStringLiteral("recurring"), d.recurring},
+                                        {QStringLiteral("leap_rule"), SpecialDate::leapRuleId(d.leapRule)},
+                                        {QStringLiteral("show_age"), d.showAge}});
+        o[QStringLiteral("personal_dates")] = personal;
+    }
+    if (const auto off = store.loadHolidaysOff())
+    {
+        QStringList list(off->begin(), off->end());
+        list.sort();
+        o[QStringLiteral("holidays_off")] = QJsonArray::fromStringList(list);
+    }
     o[QStringLiteral("schema_version")] = store.schemaVersion();
     o[QStringLiteral("path")] = store.path();
     o[QStringLiteral("created_at")] = s.createdAt.toString(Qt::ISODate);
@@ -113,12 +139,28 @@ int projectNew(const QStringList &args, QTextStream &out, QTextStream &err, bool
                                     QStringLiteral("name"));
     const QCommandLineOption region(QStringLiteral("holiday-region"), QStringLiteral("Holiday region code"),
                                     QStringLiteral("code"));
-    p.addOptions({title, year, startMonth, weekStart, locale, region});
+    const QCommandLineOption from(QStringLiteral("from"), QStringLiteral("Last year's project"), QStringLiteral("file"));
+    p.addOptions({title, year, startMonth, weekStart, locale, region, from});
     p.addPositionalArgument(QStringLiteral("file"), QStringLiteral("Project file to create"));
     if (!p.parse(QStringList{QStringLiteral("project-new")} + args) || p.positionalArguments().size() != 1) {
         err << (p.errorText().isEmpty() ? QStringLiteral("project new needs exactly one FILE") : p.errorText())
             << Qt::endl;
         return ExitCode::Usage;
+    }
+
+    if (p.isSet(from)) {
+        auto previous = Project::open(p.value(from));
+        if (!previous) {
+            printError(err, previous.error(), verbose);
+            return ExitCode::Failed;
+        }
+        auto next = (*previous)->createForNextYear(p.positionalArguments().constFirst());
+        if (!next) {
+            printError(err, next.error(), verbose);
+            return ExitCode::Failed;
+        }
+        printJson(out, projectJson((*next)->store()));
+        return ExitCode::Ok;
     }
 
     ProjectSettings s = ProjectSettings::defaults();

@@ -71,6 +71,27 @@ Result<std::unique_ptr<Project>> Project::fromStore(std::unique_ptr<ProjectStore
                                                 std::move(*dates), std::move(*off)));
 }
 
+Result<std::unique_ptr<Project>> Project::createForNextYear(const QString &path)
+{
+    (void)flush(); // best effort: what follows uses memory, not the file
+    ProjectSettings next = m_settings;
+    next.year = m_settings.year + 1;
+    const QString oldYear = QString::number(m_settings.year);
+    if (next.title.contains(oldYear))
+        next.title.replace(oldYear, QString::number(next.year));
+    next.createdAt = QDateTime();
+    if (auto st = next.validate(); !st)
+        return st.error();
+    auto store = ProjectStore::create(path, next);
+    if (!store)
+        return store.error();
+    if (auto st = (*store)->replaceSpecialDates(m_specialDates); !st)
+        return st.error();
+    if (auto st = (*store)->replaceHolidaysOff(m_holidaysOff); !st)
+        return st.error();
+    return fromStore(std::move(*store));
+}
+
 QString Project::path() const
 {
     return m_store->path();

@@ -34,6 +34,14 @@ public:
     static Result<std::unique_ptr<Project>> create(const QString &path, const ProjectSettings &settings);
     static Result<std::unique_ptr<Project>> open(const QString &path);
 
+    /**
+     * Next year's calendar from this one: a new project at `path` with the
+     * same settings one year later (the title's year moves along), the same
+     * page design, personal dates and holiday choices; prompts, selfies and
+     * pictures stay behind. Pending edits of this project are saved first.
+     */
+    Result<std::unique_ptr<Project>> createForNextYear(const QString &path);
+
     /// Writes pending edits before closing.
     ~Project() override;
 

@@ -1,3 +1,4 @@
+#include "core/project/project.h"
 #include "core/project/projectstore.h"
 #include "core/project/schema.h"
 
@@ -80,6 +81,104 @@ private Q_SLOTS:
         const Run info = cli({QStringLiteral("project"), QStringLiteral("info"), path});
         QCOMPARE(info.exitCode, 0);
         QVERIFY(QJsonDocument::fromJson(info.out).isObject());
+    }
+
+    // The contract from the issue: months with ISO-dated weeks starting on the week start, holidays by name.
+    void calendarJson()
+    {
+        const Run r = cli({QStringLiteral("calendar"), QStringLiteral("--year"), QStringLiteral("2027"),
+                           QStringLiteral("--start-month"), QStringLiteral("7"), QStringLiteral("--week-start"),
+                           QStringLiteral("monday"), QStringLiteral("--locale"), QStringLiteral("de_DE"),
+                           QStringLiteral("--holidays"), QStringLiteral("DE"), QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        const QJsonArray months = o.value(QStringLiteral("months")).toArray();
+        QCOMPARE(months.size(), 12);
+        const QJsonObject july = months.first().toObject();
+        QCOMPARE(july.value(QStringLiteral("year")).toInt(), 2027);
+        QCOMPARE(july.value(QStringLiteral("month")).toInt(), 7);
+        QCOMPARE(july.value(QStringLiteral("name")).toString(), QStringLiteral("Juli"));
+        const QJsonArray firstWeek = july.value(QStringLiteral("weeks")).toArray().first().toArray();
+        QCOMPARE(firstWeek.size(), 7);
+        QCOMPARE(firstWeek.first().toString(), QStringLiteral("2027-06-28"));
+        QCOMPARE(firstWeek.last().toString(), QStringLiteral("2027-07-04"));
+        const QJsonObject june = months.last().toObject();
+        QCOMPARE(june.value(QStringLiteral("year")).toInt(), 2028);
+        QCOMPARE(june.value(QStringLiteral("month")).toInt(), 6);
+        bool unity = false;
+        for (const QJsonValue &h : o.value(QStringLiteral("holidays")).toArray()) {
+            const QJsonObject ho = h.toObject();
+            QCOMPARE(ho.value(QStringLiteral("region")).toString(), QStringLiteral("DE"));
+            if (ho.value(QStringLiteral("date")).toString() == QLatin1String("2027-10-03")) {
+                QCOMPARE(ho.value(QStringLiteral("name")).toString(), QStringLiteral("Tag der Deutschen Einheit"));
+                unity = true;
+            }
+            // Only the calendar's span.
+            QVERIFY(ho.value(QStringLiteral("date")).toString() >= QLatin1String("2027-07-01"));
+            QVERIFY(ho.value(QStringLiteral("date")).toString() <= QLatin1String("2028-06-30"));
+        }
+        QVERIFY(unity);
+        QVERIFY(o.value(QStringLiteral("personal")).isArray());
+    }
+
+    void calendarText()
+    {
+        const Run r = cli({QStringLiteral("calendar"), QStringLiteral("--year"), QStringLiteral("2027"),
+                           QStringLiteral("--locale"), QStringLiteral("en_US"), QStringLiteral("--holidays"),
+                           QStringLiteral("US")});
+        QCOMPARE(r.exitCode, 0);
+        const QString text = QString::fromUtf8(r.out);
+        QVERIFY(text.contains(QLatin1String("January 2027")));
+        QVERIFY(text.contains(QLatin1String("December 2027")));
+        QVERIFY(text.contains(QLatin1String("Independence Day")));
+        QCOMPARE(cli({QStringLiteral("calendar"), QStringLiteral("--holidays"), QStringLiteral("XX")}).exitCode, 1);
+    }
+
+    // Personal dates and holiday choices come from the project; next year's project carries them over.
+    void calendarFromProjectAndNextYear()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("this.calstudio"));
+        {
+            ProjectSettings s = ProjectSettings::defaults(QDate(2026, 11, 26), QLocale(QStringLiteral("en_GB")));
+            s.title = QStringLiteral("Smiths 2027");
+            s.year = 2027;
+            s.holidayRegion = QStringLiteral("GB");
+            auto project = Project::create(path, s);
+            QVERIFY(project);
+            SpecialDate leo;
+            leo.date = QDate(2000, 2, 29);
+            leo.label = QStringLiteral("Leo");
+            leo.kind = SpecialDate::Kind::Birthday;
+            leo.showAge = true;
+            QVERIFY((*project)->setSpecialDates({leo}, QStringLiteral("Add")));
+            (*project)->setHolidayEnabled(QStringLiteral("GB"), QStringLiteral("boxing-day"), false);
+        }
+        const Run r = cli({QStringLiteral("calendar"), QStringLiteral("--project"), path, QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        const QJsonArray personal = o.value(QStringLiteral("personal")).toArray();
+        QCOMPARE(personal.size(), 1);
+        QCOMPARE(personal.first().toObject().value(QStringLiteral("date")).toString(), QStringLiteral("2027-02-28"));
+        QCOMPARE(personal.first().toObject().value(QStringLiteral("name")).toString(), QStringLiteral("Leo turns 27"));
+        // Boxing Day is switched off, and so is its substitute day.
+        QVERIFY(!o.value(QStringLiteral("holidays")).toArray().isEmpty());
+        for (const QJsonValue &h : o.value(QStringLiteral("holidays")).toArray())
+            QVERIFY(!h.toObject().value(QStringLiteral("name")).toString().startsWith(QLatin1String("Boxing")));
+
+        const QString next = dir.filePath(QStringLiteral("next.calstudio"));
+        const Run created = cli({QStringLiteral("project"), QStringLiteral("new"), next, QStringLiteral("--from"), path});
+        QCOMPARE(created.exitCode, 0);
+        const QJsonObject n = QJsonDocument::fromJson(created.out).object();
+        QCOMPARE(n.value(QStringLiteral("year")).toInt(), 2028);
+        QCOMPARE(n.value(QStringLiteral("title")).toString(), QStringLiteral("Smiths 2028"));
+        QCOMPARE(n.value(QStringLiteral("personal_dates")).toArray().size(), 1);
+        QCOMPARE(n.value(QStringLiteral("holidays_off")).toArray().first().toString(), QStringLiteral("GB:boxing-day"));
+        // In 2028, a leap year, Leo's birthday is on the 29th again.
+        const Run r2 = cli({QStringLiteral("calendar"), QStringLiteral("--project"), next, QStringLiteral("--json")});
+        QCOMPARE(QJsonDocument::fromJson(r2.out).object().value(QStringLiteral("personal")).toArray().first()
+                     .toObject().value(QStringLiteral("date")).toString(),
+                 QStringLiteral("2028-02-29"));
     }
 
     void failuresHaveMessagesAndExitCodes_data()

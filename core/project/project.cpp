@@ -97,8 +97,11 @@ QString Project::path() const
     return m_store->path();
 }
 
-Status Project::pushSettings(const ProjectSettings &changed, int field, const QString &text)
+template<typename T>
+Status Project::pushSetting(T ProjectSettings::*member, const T &value, int field, const QString &text)
 {
+    ProjectSettings changed = m_settings;
+    changed.*member = value;
     if (changed.sameContent(m_settings))
         return Status::success();
     if (auto st = changed.validate(); !st)
@@ -110,72 +113,57 @@ Status Project::pushSettings(const ProjectSettings &changed, int field, const QS
 
 Status Project::setTitle(const QString &title)
 {
-    ProjectSettings s = m_settings;
-    s.title = title;
-    return pushSettings(s, SettingsCommand::Title, tr("Change title"));
+    return pushSetting(&ProjectSettings::title, title, SettingsCommand::Title, tr("Change title"));
 }
 
 Status Project::setYear(int year)
 {
-    ProjectSettings s = m_settings;
-    s.year = year;
-    return pushSettings(s, SettingsCommand::Year, tr("Change year"));
+    return pushSetting(&ProjectSettings::year, year, SettingsCommand::Year, tr("Change year"));
 }
 
 Status Project::setStartMonth(int month)
 {
-    ProjectSettings s = m_settings;
-    s.startMonth = month;
-    return pushSettings(s, SettingsCommand::StartMonth, tr("Change first month"));
+    return pushSetting(&ProjectSettings::startMonth, month, SettingsCommand::StartMonth, tr("Change first month"));
 }
 
 Status Project::setWeekStart(WeekStart weekStart)
 {
-    ProjectSettings s = m_settings;
-    s.weekStart = weekStart;
-    return pushSettings(s, SettingsCommand::WeekStartField, tr("Change week start"));
+    return pushSetting(&ProjectSettings::weekStart, weekStart, SettingsCommand::WeekStartField,
+                       tr("Change week start"));
 }
 
 Status Project::setLocale(const QString &locale)
 {
-    ProjectSettings s = m_settings;
-    s.locale = locale;
-    return pushSettings(s, SettingsCommand::Locale, tr("Change language"));
+    return pushSetting(&ProjectSettings::locale, locale, SettingsCommand::Locale, tr("Change language"));
 }
 
 Status Project::setHolidayRegion(const QString &region)
 {
-    ProjectSettings s = m_settings;
-    s.holidayRegion = region;
-    return pushSettings(s, SettingsCommand::HolidayRegion, tr("Change holidays"));
+    return pushSetting(&ProjectSettings::holidayRegion, region, SettingsCommand::HolidayRegion,
+                       tr("Change holidays"));
 }
 
 Status Project::setPageLayout(const QString &layoutId)
 {
-    ProjectSettings s = m_settings;
-    s.pageLayout = layoutId;
-    return pushSettings(s, SettingsCommand::PageLayoutField, tr("Change page layout"));
+    return pushSetting(&ProjectSettings::pageLayout, layoutId, SettingsCommand::PageLayoutField,
+                       tr("Change page layout"));
 }
 
 Status Project::setPageTheme(const QString &themeId)
 {
-    ProjectSettings s = m_settings;
-    s.pageTheme = themeId;
-    return pushSettings(s, SettingsCommand::PageThemeField, tr("Change page theme"));
+    return pushSetting(&ProjectSettings::pageTheme, themeId, SettingsCommand::PageThemeField,
+                       tr("Change page theme"));
 }
 
 Status Project::setWeekNumbers(bool on)
 {
-    ProjectSettings s = m_settings;
-    s.weekNumbers = on;
-    return pushSettings(s, SettingsCommand::WeekNumbersField, tr("Show week numbers"));
+    return pushSetting(&ProjectSettings::weekNumbers, on, SettingsCommand::WeekNumbersField,
+                       tr("Show week numbers"));
 }
 
 Status Project::setNotesLine(bool on)
 {
-    ProjectSettings s = m_settings;
-    s.notesLine = on;
-    return pushSettings(s, SettingsCommand::NotesLineField, tr("Show notes line"));
+    return pushSetting(&ProjectSettings::notesLine, on, SettingsCommand::NotesLineField, tr("Show notes line"));
 }
 
 Status Project::setMonths(const QList<MonthEntry> &entries, const QString &undoText)

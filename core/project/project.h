@@ -108,7 +108,9 @@ private:
     Project(std::unique_ptr<ProjectStore> store, ProjectSettings settings, QList<MonthEntry> months,
             QList<SpecialDate> specialDates, QSet<QString> holidaysOff);
     static Result<std::unique_ptr<Project>> fromStore(std::unique_ptr<ProjectStore> store);
-    Status pushSettings(const ProjectSettings &changed, int field, const QString &text);
+    /// Pushes an undoable change of one settings field (validated first; no-op if unchanged).
+    template<typename T>
+    Status pushSetting(T ProjectSettings::*member, const T &value, int field, const QString &text);
     void scheduleSave();
 
     std::unique_ptr<ProjectStore> m_store;

@@ -1,6 +1,7 @@
 #include "app/cli/clicommands.h"
 
 #include "app/cli/calendarcommand.h"
+#include "app/cli/pagescommand.h"
 
 #include "core/common/logging.h"
 #include "core/project/project.h"
@@ -30,6 +31,8 @@ Commands:
            [--holidays REGION] [--ics FILE] [--week-numbers] [--json]
   calendar --project FILE [--json]
                         print the twelve month grids with holidays and personal dates
+  pages PROJECT --out DIR [--size WxH]
+                        draw the cover and the twelve month pages as PNG files
 
 W is one of: locale, monday, sunday, saturday.
 Exit codes: 0 success, 1 the command failed, 2 bad arguments.
@@ -248,6 +251,8 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
     }
     if (command == QLatin1String("calendar"))
         return calendarCommand(args, out, err, verbose);
+    if (command == QLatin1String("pages"))
+        return pagesCommand(args, out, err, verbose);
     err << "unknown command: " << (QStringList{command} + args).join(QLatin1Char(' ')) << "\n\n" << UsageText;
     return ExitCode::Usage;
 }

@@ -221,12 +221,16 @@ void PageComposer::paintMonth(QPainter &painter, const QRectF &page, const Month
                 painter.setFont(markFont);
                 painter.setPen(holiday ? m_theme.accent : m_theme.ink);
                 const QFontMetricsF fm(markFont);
-                const QRectF textArea(cell.left(), cell.top() + cellH * 0.42, cell.width(), cell.height() - cellH * 0.42);
-                const int lines = qMax(1, int(textArea.height() / fm.lineSpacing()));
-                QStringList elided;
-                for (const QString &t : std::as_const(texts).mid(0, lines))
-                    elided.append(fm.elidedText(t, Qt::ElideRight, textArea.width()));
-                painter.drawText(textArea, Qt::AlignTop | Qt::AlignLeading, elided.join(QLatin1Char('\n')));
+                // Whole lines only: long names wrap ("Tag der Deutschen / Einheit") and
+                // what does not fit is cut at a line boundary, never through a glyph.
+                const qreal top = cell.top() + cellH * 0.42;
+                const int lines = qMax(1, int((cell.bottom() - top) / fm.lineSpacing()));
+                const QRectF textArea(cell.left(), top, cell.width(), lines * fm.lineSpacing());
+                painter.save();
+                painter.setClipRect(textArea);
+                painter.drawText(textArea, Qt::AlignTop | Qt::AlignLeading | Qt::TextWordWrap,
+                                 texts.join(QLatin1Char('\n')));
+                painter.restore();
             }
         }
     }

@@ -73,6 +73,8 @@ public:
     /// Whether a public holiday of `region` is shown; the user can switch any off.
     [[nodiscard]] bool isHolidayEnabled(const QString &region, const QString &holidayId) const;
     void setHolidayEnabled(const QString &region, const QString &holidayId, bool enabled);
+    /// All switched-off holidays as "REGION:holiday-id".
+    [[nodiscard]] const QSet<QString> &holidaysOff() const { return m_holidaysOff; }
 
     // Used by undo commands: change memory, notify, schedule autosave. No undo entry.
     void applySettings(const ProjectSettings &settings);

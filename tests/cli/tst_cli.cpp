@@ -2,6 +2,8 @@
 #include "core/project/projectstore.h"
 #include "core/project/schema.h"
 
+#include <QDir>
+#include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -179,6 +181,30 @@ private Q_SLOTS:
         QCOMPARE(QJsonDocument::fromJson(r2.out).object().value(QStringLiteral("personal")).toArray().first()
                      .toObject().value(QStringLiteral("date")).toString(),
                  QStringLiteral("2028-02-29"));
+    }
+
+    void pagesArePngFilesOfTheRightSize()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("p.calstudio"));
+        QCOMPARE(cli({QStringLiteral("project"), QStringLiteral("new"), path, QStringLiteral("--year"),
+                      QStringLiteral("2027"), QStringLiteral("--start-month"), QStringLiteral("7")})
+                     .exitCode,
+                 0);
+        const QString out = dir.filePath(QStringLiteral("pages"));
+        const Run r = cli({QStringLiteral("pages"), path, QStringLiteral("--out"), out, QStringLiteral("--size"),
+                           QStringLiteral("330x255")});
+        QCOMPARE(r.exitCode, 0);
+        const QStringList files = QDir(out).entryList({QStringLiteral("*.png")}, QDir::Files, QDir::Name);
+        QCOMPARE(files.size(), 13);
+        QCOMPARE(files.first(), QStringLiteral("00-cover.png"));
+        QCOMPARE(files.at(1), QStringLiteral("01-2027-07.png"));
+        QCOMPARE(files.last(), QStringLiteral("12-2028-06.png"));
+        QCOMPARE(QImage(QDir(out).filePath(files.last())).size(), QSize(330, 255));
+        QCOMPARE(cli({QStringLiteral("pages"), path, QStringLiteral("--out"), out, QStringLiteral("--size"),
+                      QStringLiteral("huge")})
+                     .exitCode,
+                 2);
     }
 
     void failuresHaveMessagesAndExitCodes_data()

@@ -35,3 +35,13 @@ measure "empty project" "$work/empty.calstudio"
 measure "1.5 GB project" "$work/big.calstudio"
 "$build/tests/bench/bench_makeproject" --open "$work/empty.calstudio" 2>/dev/null | sed 's/^/empty project:  /'
 "$build/tests/bench/bench_makeproject" --open "$work/big.calstudio" 2>/dev/null | sed 's/^/1.5 GB project: /'
+
+# --- Drawing calendar pages (PageComposer via calstudio-cli pages) -------------
+echo "== pages: cover + 12 months, PNG, including encoding =="
+"$cli" project new "$work/pages.calstudio" --year 2027 --start-month 7 --locale de_DE --holiday-region DE >/dev/null
+for size in 900x1165 2550x3300; do
+    t0=$(date +%s%N)
+    "$cli" pages "$work/pages.calstudio" --out "$work/pages-$size" --size "$size" >/dev/null 2>&1
+    t1=$(date +%s%N)
+    printf "%-10s %5d ms for 13 pages (%d ms a page)\n" "$size" $(( (t1 - t0) / 1000000 )) $(( (t1 - t0) / 13000000 ))
+done

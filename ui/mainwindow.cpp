@@ -2,9 +2,11 @@
 
 #include "core/project/project.h"
 #include "core/project/projectstore.h"
+#include "core/project/promptthemelibrary.h"
 #include "core/project/recentprojects.h"
+#include "ui/calendarpage.h"
 #include "ui/errorbanner.h"
-#include "ui/projectsettingspage.h"
+#include "ui/promptspage.h"
 #include "ui/uilogging.h"
 
 #include <QApplication>
@@ -63,10 +65,12 @@ QString defaultProjectFolder()
     return folder;
 }
 
+// Focuses the page's first field in tab order (the order a keyboard user meets them).
 void focusFirstField(QWidget *page)
 {
-    const QList<QWidget *> children = page->findChildren<QWidget *>();
-    for (QWidget *w : children) {
+    for (QWidget *w = page->nextInFocusChain(); w && w != page; w = w->nextInFocusChain()) {
+        if (!page->isAncestorOf(w))
+            continue;
         if ((w->focusPolicy() & Qt::TabFocus) && w->isEnabled() && w->isVisibleTo(page) && !w->focusProxy()) {
             w->setFocus(Qt::OtherFocusReason);
             return;
@@ -84,7 +88,10 @@ MainWindow::MainWindow(QWidget *parent)
     , m_projectView(new QWidget(this))
     , m_journey(new QListWidget(this))
     , m_pages(new QStackedWidget(this))
-    , m_settingsPage(new ProjectSettingsPage(this))
+    , m_calendarPage(new CalendarPage(this))
+    , m_themeLibrary(std::make_unique<PromptThemeLibrary>(
+          QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/themes")))
+    , m_promptsPage(new PromptsPage(m_themeLibrary.get(), this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     resize(1100, 740);
@@ -127,7 +134,10 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_banner, &ErrorBanner::dismissed, this, [this] { m_saveErrorShown = false; });
 
     createActions();
-    addJourneyStep(StepCalendar, tr("Calendar"), m_settingsPage);
+    connect(m_calendarPage, &CalendarPage::errorOccurred, this, &MainWindow::showError);
+    addJourneyStep(StepCalendar, tr("Calendar"), m_calendarPage);
+    connect(m_promptsPage, &PromptsPage::errorOccurred, this, &MainWindow::showError);
+    addJourneyStep(StepPrompts, tr("Prompts"), m_promptsPage);
 
     restoreSession();
     setProject(nullptr);
@@ -136,8 +146,16 @@ MainWindow::MainWindow(QWidget *parent)
 MainWindow::~MainWindow()
 {
     // Pages hold a pointer to the project; detach them before it goes.
-    m_settingsPage->setProject(nullptr);
+    m_calendarPage->setProject(nullptr);
+    m_promptsPage->setProject(nullptr);
     m_project.reset();
+    // The prompts page uses the theme library; it goes before the library does.
+    delete m_promptsPage;
+}
+
+ProjectSettingsPage *MainWindow::settingsPage() const
+{
+    return m_calendarPage->settingsForm();
 }
 
 void MainWindow::createWelcome()
@@ -360,7 +378,8 @@ bool MainWindow::reopenLastProject()
 
 void MainWindow::setProject(std::unique_ptr<Project> project)
 {
-    m_settingsPage->setProject(nullptr);
+    m_calendarPage->setProject(nullptr);
+    m_promptsPage->setProject(nullptr);
     // The old project writes what is left and releases its lock here.
     m_project = std::move(project);
 
@@ -390,7 +409,8 @@ void MainWindow::setProject(std::unique_ptr<Project> project)
             if (m_saveErrorShown && m_banner->isShowingError() && m_project && !m_project->hasUnsavedChanges())
                 m_banner->dismiss();
         });
-        m_settingsPage->setProject(p);
+        m_calendarPage->setProject(p);
+        m_promptsPage->setProject(p);
         m_views->setCurrentWidget(m_projectView);
         (void)showJourneyStep(StepCalendar);
     } else {

@@ -17,6 +17,9 @@ class QUndoGroup;
 
 namespace CalStudio {
 
+class CalendarPage;
+class PromptThemeLibrary;
+class PromptsPage;
 class ErrorBanner;
 class Project;
 class ProjectSettingsPage;
@@ -34,6 +37,7 @@ class MainWindow : public QMainWindow {
 public:
     /// Identifiers of the journey steps, in the order of the user's path.
     static inline const QString StepCalendar = QStringLiteral("calendar");
+    static inline const QString StepPrompts = QStringLiteral("prompts");
 
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -74,7 +78,11 @@ public:
     [[nodiscard]] QString currentJourneyStep() const;
     [[nodiscard]] QStringList journeySteps() const;
 
-    [[nodiscard]] ProjectSettingsPage *settingsPage() const { return m_settingsPage; }
+    /// The Calendar step: settings, holidays, personal dates and the live page preview.
+    [[nodiscard]] CalendarPage *calendarPage() const { return m_calendarPage; }
+    [[nodiscard]] PromptsPage *promptsPage() const { return m_promptsPage; }
+    /// The settings form inside the Calendar step.
+    [[nodiscard]] ProjectSettingsPage *settingsPage() const;
     [[nodiscard]] QQuickWidget *welcomeView() const { return m_welcome; }
     /// Whether the welcome screen (rather than a project) is shown.
     [[nodiscard]] bool isShowingWelcome() const;
@@ -125,7 +133,10 @@ private:
     QWidget *m_projectView;
     QListWidget *m_journey;
     QStackedWidget *m_pages;
-    ProjectSettingsPage *m_settingsPage;
+    CalendarPage *m_calendarPage;
+    // The library outlives the page that uses it (members are destroyed in reverse order).
+    std::unique_ptr<PromptThemeLibrary> m_themeLibrary;
+    PromptsPage *m_promptsPage;
     QList<JourneyStep> m_steps;
 
     QMenu *m_recentMenu = nullptr;

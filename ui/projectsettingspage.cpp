@@ -1,9 +1,15 @@
 #include "ui/projectsettingspage.h"
 
+#include "core/calendar/holidaycalendar.h"
+#include "core/calendar/pagetheme.h"
 #include "core/project/project.h"
+#include "ui/holidaylistwidget.h"
+#include "ui/uilogging.h"
 #include "ui/undoshortcutfilter.h"
 
+#include <QCheckBox>
 #include <QCollator>
+#include <QCoreApplication>
 #include <QComboBox>
 #include <QCompleter>
 #include <QFormLayout>
@@ -71,6 +77,39 @@ QString localeDisplayName(const QLocale &locale)
     return QStringLiteral("%1 (%2)").arg(capitalized(language), territory);
 }
 
+QString layoutName(PageLayout layout)
+{
+    switch (layout) {
+    case PageLayout::PhotoAbove:
+        return QCoreApplication::translate("CalStudio::ProjectSettingsPage", "Photo above the grid");
+    case PageLayout::FullBleed:
+        return QCoreApplication::translate("CalStudio::ProjectSettingsPage", "Full-page photo, grid on top");
+    case PageLayout::SideBySide:
+        return QCoreApplication::translate("CalStudio::ProjectSettingsPage", "Photo and grid side by side");
+    }
+    return pageLayoutId(layout);
+}
+
+// Every region with holiday data, by its English name; loaded once per run.
+const QList<std::pair<QString, QString>> &shippedHolidayRegions()
+{
+    static const QList<std::pair<QString, QString>> regions = [] {
+        QList<std::pair<QString, QString>> list;
+        const QStringList codes = HolidayCalendar::availableRegions();
+        for (const QString &code : codes) {
+            auto calendar = HolidayCalendar::load(code);
+            if (!calendar) {
+                qCWarning(lcUi) << "holiday data of" << code << "is unusable:" << calendar.error().detail;
+                continue;
+            }
+            list.append({ code, calendar->regionName() });
+        }
+        std::sort(list.begin(), list.end(), [](const auto &a, const auto &b) { return a.second < b.second; });
+        return list;
+    }();
+    return regions;
+}
+
 } // namespace
 
 ProjectSettingsPage::ProjectSettingsPage(QWidget *parent)
@@ -81,12 +120,18 @@ ProjectSettingsPage::ProjectSettingsPage(QWidget *parent)
     , m_span(makeNoteLabel({}, this))
     , m_weekStart(new QComboBox(this))
     , m_locale(new QComboBox(this))
+    , m_layout(new QComboBox(this))
+    , m_theme(new QComboBox(this))
+    , m_weekNumbers(new QCheckBox(tr("Week n&umbers beside the grid"), this))
+    , m_notesLine(new QCheckBox(tr("&Notes line under the grid"), this))
     , m_holidays(new QComboBox(this))
+    , m_holidayList(new HolidayListWidget(this))
     , m_titleError(makeErrorLabel(QStringLiteral("titleError"), this))
     , m_yearError(makeErrorLabel(QStringLiteral("yearError"), this))
     , m_startMonthError(makeErrorLabel(QStringLiteral("startMonthError"), this))
     , m_weekStartError(makeErrorLabel(QStringLiteral("weekStartError"), this))
     , m_localeError(makeErrorLabel(QStringLiteral("localeError"), this))
+    , m_designError(makeErrorLabel(QStringLiteral("designError"), this))
     , m_holidaysError(makeErrorLabel(QStringLiteral("holidaysError"), this))
 {
     setObjectName(QStringLiteral("projectSettingsPage"));
@@ -124,18 +169,25 @@ ProjectSettingsPage::ProjectSettingsPage(QWidget *parent)
     m_locale->completer()->setCompletionMode(QCompleter::PopupCompletion);
     m_locale->lineEdit()->setPlaceholderText(tr("Type to search, e.g. Deutsch"));
 
-    m_holidays->setObjectName(QStringLiteral("holidayCombo"));
-    setHolidayRegions({});
+    m_layout->setObjectName(QStringLiteral("layoutCombo"));
+    const QList<PageLayout> layouts = allPageLayouts();
+    for (PageLayout layout : layouts)
+        m_layout->addItem(layoutName(layout), pageLayoutId(layout));
+    m_theme->setObjectName(QStringLiteral("themeCombo"));
+    for (const PageTheme &theme : PageTheme::builtIn())
+        m_theme->addItem(theme.name, theme.id);
+    m_weekNumbers->setObjectName(QStringLiteral("weekNumbersCheck"));
+    m_notesLine->setObjectName(QStringLiteral("notesLineCheck"));
+    auto *extras = new QWidget(this);
+    auto *extrasLayout = new QVBoxLayout(extras);
+    extrasLayout->setContentsMargins(0, 0, 0, 0);
+    extrasLayout->setSpacing(6);
+    extrasLayout->addWidget(m_weekNumbers);
+    extrasLayout->addWidget(m_notesLine);
+    extrasLayout->addWidget(m_designError);
 
-    auto *heading = new QLabel(tr("Calendar"), this);
-    heading->setObjectName(QStringLiteral("pageHeading"));
-    QFont headingFont = heading->font();
-    headingFont.setPointSizeF(headingFont.pointSizeF() * 1.6);
-    headingFont.setBold(true);
-    heading->setFont(headingFont);
-    auto *intro = makeNoteLabel(tr("The basics of your calendar. Every change is saved as you go, and Edit ▸ Undo "
-                                   "takes it back."),
-        this);
+    m_holidays->setObjectName(QStringLiteral("holidayCombo"));
+    setHolidayRegions(shippedHolidayRegions());
 
     auto *form = new QFormLayout;
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
@@ -150,35 +202,39 @@ ProjectSettingsPage::ProjectSettingsPage(QWidget *parent)
     form->addRow(tr("&Language:"),
         fieldBlock(
             m_locale, makeNoteLabel(tr("Used for month and day names on the pages."), this), m_localeError, this));
-    form->addRow(tr("Holi&days:"),
-        fieldBlock(
-            m_holidays, makeNoteLabel(tr("Public holidays marked in the month grids."), this), m_holidaysError, this));
+    form->addRow(tr("Page lay&out:"), m_layout);
+    form->addRow(tr("&Page theme:"), m_theme);
+    form->addRow(tr("Extras:"), extras);
+    auto *holidayBlock = fieldBlock(m_holidays,
+        makeNoteLabel(tr("Public holidays marked in the month grids. Untick any you do not want."), this),
+        m_holidaysError, this);
+    holidayBlock->layout()->addWidget(m_holidayList);
+    form->addRow(tr("Public holi&days:"), holidayBlock);
     // Labels' buddies make the Alt+letter mnemonics move focus to the fields.
     for (int row = 0; row < form->rowCount(); ++row) {
         auto *label = qobject_cast<QLabel *>(form->itemAt(row, QFormLayout::LabelRole)->widget());
         QWidget *block = form->itemAt(row, QFormLayout::FieldRole)->widget();
-        if (label && block && block->layout())
-            label->setBuddy(block->layout()->itemAt(0)->widget());
+        if (!label || !block)
+            continue;
+        label->setBuddy(block->layout() ? block->layout()->itemAt(0)->widget() : block);
     }
-
-    auto *formHost = new QWidget(this);
-    formHost->setLayout(form);
-    formHost->setMaximumWidth(620);
+    if (auto *extrasLabel = qobject_cast<QLabel *>(form->labelForField(extras)))
+        extrasLabel->setBuddy(nullptr);
 
     auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(32, 24, 32, 24);
-    layout->setSpacing(6);
-    layout->addWidget(heading);
-    layout->addWidget(intro);
-    layout->addSpacing(18);
-    layout->addWidget(formHost);
-    layout->addStretch();
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(form);
 
     setTabOrder(m_title, m_year);
     setTabOrder(m_year, m_startMonth);
     setTabOrder(m_startMonth, m_weekStart);
     setTabOrder(m_weekStart, m_locale);
-    setTabOrder(m_locale, m_holidays);
+    setTabOrder(m_locale, m_layout);
+    setTabOrder(m_layout, m_theme);
+    setTabOrder(m_theme, m_weekNumbers);
+    setTabOrder(m_weekNumbers, m_notesLine);
+    setTabOrder(m_notesLine, m_holidays);
+    setTabOrder(m_holidays, m_holidayList);
 
     auto *undoFilter = new UndoShortcutFilter(this);
     undoFilter->watch(this);
@@ -205,6 +261,23 @@ ProjectSettingsPage::ProjectSettingsPage(QWidget *parent)
             applyResult(m_localeError, m_project->setLocale(m_locale->itemData(index).toString()));
     });
     connect(m_locale->lineEdit(), &QLineEdit::editingFinished, this, &ProjectSettingsPage::commitLocaleText);
+    connect(m_layout, &QComboBox::currentIndexChanged, this, [this](int index) {
+        if (m_project && index >= 0)
+            applyResult(m_designError, m_project->setPageLayout(m_layout->itemData(index).toString()));
+    });
+    connect(m_theme, &QComboBox::currentIndexChanged, this, [this](int index) {
+        if (m_project && index >= 0)
+            applyResult(m_designError, m_project->setPageTheme(m_theme->itemData(index).toString()));
+    });
+    // clicked, not toggled: only the user's clicks and keys edit, never refresh().
+    connect(m_weekNumbers, &QCheckBox::clicked, this, [this](bool on) {
+        if (m_project)
+            applyResult(m_designError, m_project->setWeekNumbers(on));
+    });
+    connect(m_notesLine, &QCheckBox::clicked, this, [this](bool on) {
+        if (m_project)
+            applyResult(m_designError, m_project->setNotesLine(on));
+    });
     connect(m_holidays, &QComboBox::currentIndexChanged, this, [this](int index) {
         if (m_project && index >= 0)
             applyResult(m_holidaysError, m_project->setHolidayRegion(m_holidays->itemData(index).toString()));
@@ -218,6 +291,7 @@ void ProjectSettingsPage::setProject(Project *project)
     if (m_settingsConnection)
         disconnect(m_settingsConnection);
     m_project = project;
+    m_holidayList->setProject(project);
     if (m_project)
         m_settingsConnection
             = connect(m_project.data(), &Project::settingsChanged, this, &ProjectSettingsPage::refresh);
@@ -311,7 +385,8 @@ void ProjectSettingsPage::applyResult(QLabel *errorLabel, const Status &status)
 void ProjectSettingsPage::clearErrors()
 {
     for (QLabel *label :
-        { m_titleError, m_yearError, m_startMonthError, m_weekStartError, m_localeError, m_holidaysError })
+        { m_titleError, m_yearError, m_startMonthError, m_weekStartError, m_localeError, m_designError,
+            m_holidaysError })
         label->hide();
 }
 
@@ -339,6 +414,8 @@ void ProjectSettingsPage::refresh()
     const QSignalBlocker weekBlocker(m_weekStart);
     const QSignalBlocker localeBlocker(m_locale);
     const QSignalBlocker holidayBlocker(m_holidays);
+    const QSignalBlocker layoutBlocker(m_layout);
+    const QSignalBlocker themeBlocker(m_theme);
 
     if (!m_project) {
         m_title->clear();
@@ -365,6 +442,16 @@ void ProjectSettingsPage::refresh()
         localeIndex = 0;
     }
     m_locale->setCurrentIndex(localeIndex);
+
+    m_layout->setCurrentIndex(m_layout->findData(s.pageLayout));
+    int themeIndex = m_theme->findData(s.pageTheme);
+    if (themeIndex < 0 && !s.pageTheme.isEmpty()) {
+        m_theme->addItem(s.pageTheme, s.pageTheme);
+        themeIndex = m_theme->count() - 1;
+    }
+    m_theme->setCurrentIndex(themeIndex);
+    m_weekNumbers->setChecked(s.weekNumbers);
+    m_notesLine->setChecked(s.notesLine);
 
     int holidayIndex = m_holidays->findData(s.holidayRegion);
     if (holidayIndex < 0) {

@@ -8,6 +8,7 @@
 
 #include <utility>
 
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -15,9 +16,13 @@ class QSpinBox;
 
 namespace CalStudio {
 
+class HolidayListWidget;
+
 /**
- * The "Calendar" step: title, year, first month, week start, language of
- * month and day names, and holiday region of the open project.
+ * The settings form of the Calendar step: title, year, first month, week
+ * start, language of month and day names, page layout and theme, week
+ * numbers, notes line, and the public-holiday region with its list of
+ * holidays (each can be switched off).
  *
  * Every edit goes through the Project setters (one undo history); the page
  * follows Project::settingsChanged, so undo, redo and other views keep it
@@ -34,9 +39,12 @@ public:
 
     /**
      * Sets the holiday regions offered, as (region code, name shown). "No
-     * public holidays" (code "") always comes first.
+     * public holidays" (code "") always comes first. By default the page
+     * offers every region of HolidayCalendar::availableRegions().
      */
     void setHolidayRegions(const QList<std::pair<QString, QString>> &regions);
+
+    [[nodiscard]] HolidayListWidget *holidayList() const { return m_holidayList; }
 
 private:
     void refresh();
@@ -55,13 +63,19 @@ private:
     QLabel *m_span;
     QComboBox *m_weekStart;
     QComboBox *m_locale;
+    QComboBox *m_layout;
+    QComboBox *m_theme;
+    QCheckBox *m_weekNumbers;
+    QCheckBox *m_notesLine;
     QComboBox *m_holidays;
+    HolidayListWidget *m_holidayList;
 
     QLabel *m_titleError;
     QLabel *m_yearError;
     QLabel *m_startMonthError;
     QLabel *m_weekStartError;
     QLabel *m_localeError;
+    QLabel *m_designError;
     QLabel *m_holidaysError;
 };
 

@@ -189,7 +189,7 @@ PromptsPage::PromptsPage(PromptThemeLibrary *library, QWidget *parent)
     m_position->setObjectName(QStringLiteral("pagePosition"));
     m_position->setWordWrap(false);
 
-    m_title->setObjectName(QStringLiteral("titleEdit"));
+    m_title->setObjectName(QStringLiteral("pageTitleEdit"));
     m_title->setMaxLength(PromptRules::MaxTitleLength);
     m_title->setPlaceholderText(tr("A short title for the page, e.g. Summer at the lake"));
     m_title->setClearButtonEnabled(true);

@@ -165,7 +165,7 @@ int calendarCommand(const QStringList &args, QTextStream &out, QTextStream &err,
             for (int y = from.year(); y <= to.year(); ++y) {
                 const QDate day = d.occurrence(y);
                 if (day.isValid() && day >= from && day <= to)
-                    personalEntries.append({day, d.cellText(y), {}, SpecialDate::kindId(d.kind)});
+                    personalEntries.append({day, d.cellText(y, qlocale), {}, SpecialDate::kindId(d.kind)});
             }
         }
         std::sort(personalEntries.begin(), personalEntries.end(),

@@ -268,10 +268,18 @@ void PageComposer::paintCover(QPainter &painter, const QRectF &page, const Cover
     const QRectF text(page.left() + unit * 0.06, photo.bottom() + unit * 0.03, page.width() - unit * 0.12,
                       page.bottom() - photo.bottom() - unit * 0.06);
     painter.setPen(m_theme.accent);
-    painter.setFont(pixelFont(m_theme.titleFont, text.height() * 0.38, QFont::Bold));
-    const QFontMetricsF fm(painter.font());
+    // The title is the cover's point: shrink it to fit rather than cut it, and
+    // elide only what would be unreadably small.
+    qreal titlePx = text.height() * 0.38;
+    QFont titleFont = pixelFont(m_theme.titleFont, titlePx, QFont::Bold);
+    const qreal minimumPx = text.height() * 0.16;
+    while (titlePx > minimumPx && QFontMetricsF(titleFont).horizontalAdvance(content.title) > text.width()) {
+        titlePx *= 0.92;
+        titleFont = pixelFont(m_theme.titleFont, titlePx, QFont::Bold);
+    }
+    painter.setFont(titleFont);
     painter.drawText(QRectF(text.left(), text.top(), text.width(), text.height() * 0.6), Qt::AlignCenter,
-                     fm.elidedText(content.title, Qt::ElideRight, text.width()));
+                     QFontMetricsF(titleFont).elidedText(content.title, Qt::ElideRight, text.width()));
     painter.setPen(m_theme.ink);
     painter.setFont(pixelFont(m_theme.bodyFont, text.height() * 0.2));
     painter.drawText(QRectF(text.left(), text.top() + text.height() * 0.6, text.width(), text.height() * 0.4),

@@ -1,6 +1,5 @@
 #include "core/calendar/specialdate.h"
 
-#include <QCoreApplication>
 
 namespace CalStudio {
 
@@ -60,21 +59,26 @@ int SpecialDate::yearsIn(int year) const
     return occurrence(year).isValid() ? year - date.year() : -1;
 }
 
-QString SpecialDate::cellText(int year) const
+QString SpecialDate::cellText(int year, const QLocale &locale) const
 {
     const int years = yearsIn(year);
     if (!showAge || years <= 0)
         return label;
+    QLocale digits = locale;
+    digits.setNumberOptions(QLocale::OmitGroupSeparator);
+    if (locale.language() != QLocale::English)
+        return QStringLiteral("%1 (%2)").arg(label, digits.toString(years));
     switch (kind) {
     case Kind::Birthday:
-        return QCoreApplication::translate("SpecialDate", "%1 turns %2").arg(label).arg(years);
+        return QStringLiteral("%1 turns %2").arg(label).arg(years);
     case Kind::Anniversary:
-        return QCoreApplication::translate("SpecialDate", "%1 (%n years)", nullptr, years).arg(label);
+        return years == 1 ? QStringLiteral("%1 (1 year)").arg(label)
+                          : QStringLiteral("%1 (%2 years)").arg(label).arg(years);
     case Kind::Holiday:
     case Kind::Custom:
         break;
     }
-    return QCoreApplication::translate("SpecialDate", "%1 (%2)").arg(label).arg(years);
+    return QStringLiteral("%1 (%2)").arg(label).arg(years);
 }
 
 } // namespace CalStudio

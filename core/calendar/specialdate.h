@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QDate>
+#include <QLocale>
 #include <QString>
 
 #include <optional>
@@ -36,8 +37,13 @@ struct SpecialDate {
     [[nodiscard]] QDate occurrence(int year) const;
     /// Years since the original date at its occurrence in `year` (0 in the original year).
     [[nodiscard]] int yearsIn(int year) const;
-    /// Text for the calendar cell in `year`: the label, plus "turns N" / "N years" when showAge is on.
-    [[nodiscard]] QString cellText(int year) const;
+    /**
+     * Text for the calendar cell in `year`: the label, plus the age when
+     * showAge is on — "Anna turns 30" / "Our wedding (10 years)" on English
+     * pages, "Anna (30)" in the page's digits for other languages, which
+     * reads right everywhere without a translation per language.
+     */
+    [[nodiscard]] QString cellText(int year, const QLocale &locale = QLocale(QLocale::English)) const;
 
     friend bool operator==(const SpecialDate &, const SpecialDate &) = default;
 };

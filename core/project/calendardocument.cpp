@@ -91,7 +91,7 @@ MonthPageContent CalendarDocument::monthPage(int page) const
     for (const SpecialDate &d : m_specialDates) {
         const QDate day = d.occurrence(year);
         if (day.isValid() && day.month() == month)
-            c.marks.append({day, d.cellText(year), d.kind == SpecialDate::Kind::Holiday});
+            c.marks.append({day, d.cellText(year, m_locale), d.kind == SpecialDate::Kind::Holiday});
     }
     std::stable_sort(c.marks.begin(), c.marks.end(), [](const DayMark &a, const DayMark &b) { return a.date < b.date; });
     return c;

@@ -71,6 +71,18 @@ private Q_SLOTS:
         QCOMPARE(d.cellText(year), text);
     }
 
+    void cellTextInOtherLanguages()
+    {
+        SpecialDate d;
+        d.date = QDate(1990, 5, 2);
+        d.label = QStringLiteral("Anna");
+        d.kind = SpecialDate::Kind::Birthday;
+        d.showAge = true;
+        QCOMPARE(d.cellText(2027, QLocale(QStringLiteral("de_DE"))), QStringLiteral("Anna (37)"));
+        QCOMPARE(d.cellText(2027, QLocale(QStringLiteral("ar_EG"))), QStringLiteral("Anna (٣٧)"));
+        QCOMPARE(d.cellText(2027, QLocale(QStringLiteral("en_GB"))), QStringLiteral("Anna turns 37"));
+    }
+
     void ids()
     {
         for (auto k : {SpecialDate::Kind::Birthday, SpecialDate::Kind::Anniversary, SpecialDate::Kind::Holiday,

@@ -154,7 +154,7 @@ void TestMainWindow::welcomeScreenLoads()
     QVERIFY(!window.errorBanner()->isShowingError());
     QCOMPARE(window.windowTitle(), QStringLiteral("Calendar Studio"));
     // Only steps that have a page exist; today that is the calendar settings.
-    QCOMPARE(window.journeySteps(), QStringList { MainWindow::StepCalendar });
+    QCOMPARE(window.journeySteps(), (QStringList { MainWindow::StepCalendar, MainWindow::StepPrompts }));
 
     // The QML signals reach the window: "open recent" opens the project.
     const QString path = m_dir.filePath(QStringLiteral("welcome.calstudio"));

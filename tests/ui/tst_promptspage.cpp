@@ -253,7 +253,7 @@ void TestPromptsPage::typingEditsProjectCounterAndBadge()
     QVERIFY(showAndActivate(host));
     host.page->setCurrentMonth(1);
 
-    auto *title = host.page->findChild<QLineEdit *>(QStringLiteral("titleEdit"));
+    auto *title = host.page->findChild<QLineEdit *>(QStringLiteral("pageTitleEdit"));
     auto *prompt = host.page->findChild<QPlainTextEdit *>(QStringLiteral("promptEdit"));
     auto *counter = host.page->findChild<QLabel *>(QStringLiteral("promptCounter"));
     auto *issues = host.page->findChild<QLabel *>(QStringLiteral("issuesLabel"));

@@ -1,0 +1,3 @@
+#include "qml/qmllogging.h"
+
+Q_LOGGING_CATEGORY(lcQml, "calstudio.qml")

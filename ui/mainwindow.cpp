@@ -199,6 +199,8 @@ void MainWindow::createActions()
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
     connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::refreshRecentMenu);
+    m_nextYearAction = file->addAction(tr("New Calendar for Ne&xt Year…"), this, &MainWindow::nextYearInteractive);
+    m_nextYearAction->setObjectName(QStringLiteral("actionNextYear"));
     file->addSeparator();
     m_saveAsAction = file->addAction(tr("Save &As…"), this, &MainWindow::saveAsInteractive);
     m_saveAsAction->setObjectName(QStringLiteral("actionSaveAs"));
@@ -357,6 +359,20 @@ bool MainWindow::saveProjectAs(const QString &path)
     return true;
 }
 
+bool MainWindow::newProjectForNextYear(const QString &path)
+{
+    if (!m_project)
+        return false;
+    auto next = m_project->createForNextYear(path);
+    if (!next) {
+        showError(next.error());
+        return false;
+    }
+    const QString created = (*next)->path();
+    next->reset(); // release its lock; openProject() takes the file like any other
+    return openProject(created);
+}
+
 bool MainWindow::closeProject()
 {
     if (!m_project)
@@ -446,6 +462,7 @@ void MainWindow::updateActions()
 {
     const bool open = m_project != nullptr;
     m_saveAsAction->setEnabled(open);
+    m_nextYearAction->setEnabled(open);
     m_closeAction->setEnabled(open);
     for (const JourneyStep &step : std::as_const(m_steps))
         step.action->setEnabled(open);
@@ -576,6 +593,29 @@ void MainWindow::saveAsInteractive()
         return;
     }
     (void)saveProjectAs(path);
+}
+
+void MainWindow::nextYearInteractive()
+{
+    if (!m_project)
+        return;
+    const QFileInfo current(m_project->path());
+    const int nextYear = m_project->settings().year + 1;
+    QString base = current.completeBaseName();
+    const QString year = QString::number(m_project->settings().year);
+    base = base.contains(year) ? base.replace(year, QString::number(nextYear))
+                               : base + QLatin1Char(' ') + QString::number(nextYear);
+    const QString chosen = QFileDialog::getSaveFileName(this, tr("New Calendar for %1").arg(nextYear),
+        current.dir().filePath(base + QLatin1Char('.') + ProjectSuffix), projectFilter());
+    if (chosen.isEmpty())
+        return;
+    const QString path = withSuffix(chosen);
+    if (QFileInfo::exists(path)) {
+        showError(Error(QStringLiteral("exists"),
+            tr("There is already a calendar called “%1”. Choose another name.").arg(QFileInfo(path).fileName())));
+        return;
+    }
+    (void)newProjectForNextYear(path);
 }
 
 void MainWindow::showAbout()

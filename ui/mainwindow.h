@@ -52,6 +52,8 @@ public:
     bool openProject(const QString &path);
     /// Save As: continues on a copy at `path`, keeping the undo history.
     bool saveProjectAs(const QString &path);
+    /// Creates next year's calendar from the open one (settings a year on, personal dates and holiday choices) and opens it.
+    bool newProjectForNextYear(const QString &path);
     /**
      * Writes pending edits and closes the project, back to the welcome screen.
      * If the edits cannot be written the project stays open and the banner
@@ -114,6 +116,7 @@ private:
     void rememberRecent(const QString &path);
 
     void saveAsInteractive();
+    void nextYearInteractive();
     void showAbout();
     void showWelcome();
     [[nodiscard]] bool flushBeforeSwitching();
@@ -142,6 +145,7 @@ private:
     QMenu *m_recentMenu = nullptr;
     QMenu *m_goMenu = nullptr;
     QAction *m_saveAsAction = nullptr;
+    QAction *m_nextYearAction = nullptr;
     QAction *m_closeAction = nullptr;
     bool m_saveErrorShown = false; ///< the banner shows a failed autosave
 };

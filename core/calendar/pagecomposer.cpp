@@ -187,7 +187,7 @@ void PageComposer::paintMonth(QPainter &painter, const QRectF &page, const Month
     // Day cells.
     const qreal cellH = g.rows > 0 ? g.grid.height() / g.rows : 0;
     const QFont numberFont = pixelFont(m_theme.bodyFont, cellH * 0.34, QFont::DemiBold);
-    const QFont markFont = pixelFont(m_theme.bodyFont, qMax<qreal>(1, cellH * 0.15));
+    const QFont markFont = pixelFont(m_theme.bodyFont, qMax<qreal>(1, cellH * 0.17));
     painter.setPen(QPen(m_theme.muted, qMax<qreal>(1, cellH * 0.01)));
     for (int r = 0; r <= g.rows; ++r)
         painter.drawLine(QPointF(g.grid.left(), g.grid.top() + r * cellH),

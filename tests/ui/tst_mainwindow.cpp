@@ -2,6 +2,7 @@
 // the keyboard, undone, closed and reopened; failed opens must leave the
 // window and the files untouched; screenshots are written for review.
 
+#include "core/calendar/specialdate.h"
 #include "core/project/project.h"
 #include "core/project/projectstore.h"
 #include "core/project/recentprojects.h"
@@ -107,6 +108,7 @@ private Q_SLOTS:
     void recentProjects();
     void geometryIsRestored();
     void newProjectRefusesExistingFile();
+    void nextYearCarriesDatesOver();
     void screenshots();
 
 private:
@@ -562,3 +564,33 @@ void TestMainWindow::screenshots()
 
 QTEST_MAIN(TestMainWindow)
 #include "tst_mainwindow.moc"
+
+void TestMainWindow::nextYearCarriesDatesOver()
+{
+    MainWindow window;
+    showAndActivate(window);
+    ProjectSettings start = ProjectSettings::defaults(QDate(2026, 11, 26), QLocale(QStringLiteral("en_US")));
+    start.title = QStringLiteral("Smiths 2027");
+    QVERIFY(window.newProjectAt(m_dir.filePath(QStringLiteral("smiths-2027.calstudio")), start));
+    SpecialDate anna;
+    anna.date = QDate(1990, 7, 14);
+    anna.label = QStringLiteral("Anna");
+    anna.kind = SpecialDate::Kind::Birthday;
+    QVERIFY(window.project()->setSpecialDates({anna}, QStringLiteral("Add date")));
+    window.project()->setHolidayEnabled(QStringLiteral("US"), QStringLiteral("columbus-day"), false);
+
+    const QString next = m_dir.filePath(QStringLiteral("smiths-2028.calstudio"));
+    QVERIFY(window.newProjectForNextYear(next));
+    QCOMPARE(window.project()->path(), QFileInfo(next).absoluteFilePath());
+    QCOMPARE(window.project()->settings().year, 2028);
+    QCOMPARE(window.project()->settings().title, QStringLiteral("Smiths 2028"));
+    QCOMPARE(window.project()->specialDates().size(), 1);
+    QVERIFY(!window.project()->isHolidayEnabled(QStringLiteral("US"), QStringLiteral("columbus-day")));
+    // The old one is released and unchanged in its year.
+    auto old = ProjectStore::open(m_dir.filePath(QStringLiteral("smiths-2027.calstudio")));
+    QVERIFY(old);
+    QCOMPARE((*old)->loadSettings()->year, 2027);
+    // A second time onto the same file is refused with a message.
+    QVERIFY(!window.newProjectForNextYear(next));
+    QVERIFY(window.errorBanner()->isVisible());
+}

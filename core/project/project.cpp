@@ -16,12 +16,13 @@ constexpr int RetryDelayMs = 5000;
 } // namespace
 
 Project::Project(std::unique_ptr<ProjectStore> store, ProjectSettings settings, QList<MonthEntry> months,
-                 QList<SpecialDate> specialDates, QSet<QString> holidaysOff)
+                 QList<SpecialDate> specialDates, QSet<QString> holidaysOff, QList<SelfieRecord> selfies)
     : m_store(std::move(store))
     , m_settings(std::move(settings))
     , m_months(std::move(months))
     , m_specialDates(std::move(specialDates))
     , m_holidaysOff(std::move(holidaysOff))
+    , m_selfies(std::move(selfies))
 {
     m_autosave.setSingleShot(true);
     connect(&m_autosave, &QTimer::timeout, this, [this] { (void)flush(); });
@@ -34,6 +35,11 @@ Project::~Project()
     if (hasUnsavedChanges()) {
         if (auto st = flush(); !st)
             qCWarning(lcProject) << "could not save on close:" << st.error();
+    }
+    // Selfies deleted in this session leave the file now that undo cannot bring them back.
+    if (m_store->access() == ProjectStore::Access::ReadWrite) {
+        if (auto st = m_store->purgeDeletedSelfies(); !st)
+            qCWarning(lcProject) << "could not remove deleted selfies:" << st.error();
     }
 }
 
@@ -67,8 +73,14 @@ Result<std::unique_ptr<Project>> Project::fromStore(std::unique_ptr<ProjectStore
     auto off = store->loadHolidaysOff();
     if (!off)
         return off.error();
+    // Left over from a session that ended without closing (a crash): finish the delete.
+    if (auto st = store->purgeDeletedSelfies(); !st)
+        return st.error();
+    auto selfies = store->loadSelfies();
+    if (!selfies)
+        return selfies.error();
     return std::unique_ptr<Project>(new Project(std::move(store), std::move(*settings), std::move(*months),
-                                                std::move(*dates), std::move(*off)));
+                                                std::move(*dates), std::move(*off), std::move(*selfies)));
 }
 
 Result<std::unique_ptr<Project>> Project::createForNextYear(const QString &path)
@@ -215,6 +227,72 @@ void Project::setHolidayEnabled(const QString &region, const QString &holidayId,
                                                        enabled ? tr("Show holiday") : tr("Hide holiday")));
 }
 
+QList<SelfieRecord> Project::selfies() const
+{
+    QList<SelfieRecord> live;
+    for (const SelfieRecord &r : m_selfies) {
+        if (!r.deleted)
+            live.append(r);
+    }
+    std::stable_sort(live.begin(), live.end(),
+                     [](const SelfieRecord &a, const SelfieRecord &b) { return a.position < b.position; });
+    return live;
+}
+
+void Project::recordImportedSelfies(const QList<SelfieRecord> &records)
+{
+    if (records.isEmpty())
+        return;
+    QList<SelfieRecord> before = m_selfies;
+    QList<SelfieRecord> after = m_selfies;
+    for (SelfieRecord r : records) {
+        after.append(r);
+        r.deleted = true;
+        before.append(r);
+    }
+    m_undoStack.push(new ReplaceCommand<QList<SelfieRecord>>([this](const QList<SelfieRecord> &v) { applySelfies(v); },
+                                                             before, after,
+                                                             tr("Import %n selfie(s)", nullptr, int(records.size()))));
+}
+
+Status Project::setSelfies(const QList<SelfieRecord> &live, const QString &undoText)
+{
+    QList<SelfieRecord> after = m_selfies;
+    for (const SelfieRecord &changed : live) {
+        auto it = std::find_if(after.begin(), after.end(), [&](const SelfieRecord &r) { return r.id == changed.id; });
+        if (it == after.end())
+            return Error(QStringLiteral("not_found"), tr("That selfie is no longer in the project."),
+                         QString::number(changed.id));
+        *it = changed;
+    }
+    if (after == m_selfies)
+        return Status::success();
+    m_undoStack.push(new ReplaceCommand<QList<SelfieRecord>>([this](const QList<SelfieRecord> &v) { applySelfies(v); },
+                                                             m_selfies, after, undoText));
+    return Status::success();
+}
+
+Status Project::forgetSelfies()
+{
+    if (auto st = flush(); !st)
+        return st;
+    if (auto st = m_store->forgetAllSelfies(); !st)
+        return st;
+    m_undoStack.clear();
+    m_selfies.clear();
+    m_selfiesDirty = false;
+    Q_EMIT selfiesChanged();
+    return Status::success();
+}
+
+void Project::applySelfies(const QList<SelfieRecord> &all)
+{
+    m_selfies = all;
+    m_selfiesDirty = true;
+    scheduleSave();
+    Q_EMIT selfiesChanged();
+}
+
 void Project::applySpecialDates(const QList<SpecialDate> &dates)
 {
     m_specialDates = dates;
@@ -299,6 +377,11 @@ Status Project::flush()
         if (result)
             m_specialDatesDirty = false;
     }
+    if (result && m_selfiesDirty) {
+        result = m_store->saveSelfieStates(m_selfies);
+        if (result)
+            m_selfiesDirty = false;
+    }
     if (result && m_holidaysOffDirty) {
         result = m_store->replaceHolidaysOff(m_holidaysOff);
         if (result)
@@ -334,6 +417,7 @@ Status Project::saveAs(const QString &path)
         m_settingsDirty = true;
         m_specialDatesDirty = true;
         m_holidaysOffDirty = true;
+        m_selfiesDirty = true;
         for (int m = 0; m < MonthEntry::PageCount; ++m)
             m_dirtyMonths.insert(m);
         if (auto st = flush(); !st) {

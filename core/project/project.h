@@ -4,6 +4,7 @@
 #include "core/common/result.h"
 #include "core/project/monthentry.h"
 #include "core/project/projectsettings.h"
+#include "core/project/selfierecord.h"
 
 #include <QObject>
 #include <QSet>
@@ -73,6 +74,19 @@ public:
     /// Whether a public holiday of `region` is shown; the user can switch any off.
     [[nodiscard]] bool isHolidayEnabled(const QString &region, const QString &holidayId) const;
     void setHolidayEnabled(const QString &region, const QString &holidayId, bool enabled);
+    /// Selfies in their order, without the ones deleted in this session.
+    [[nodiscard]] QList<SelfieRecord> selfies() const;
+    /// Records just stored by an import, as one undoable step ("Import 5 selfies").
+    void recordImportedSelfies(const QList<SelfieRecord> &records);
+    /// Deletes (undoable), reorders, prefers or picks the face of selfies: the new states of the live ones.
+    Status setSelfies(const QList<SelfieRecord> &live, const QString &undoText);
+    /**
+     * Removes every selfie from the project file for good (see
+     * ProjectStore::forgetAllSelfies). Not undoable: the undo history is
+     * cleared, because it could bring back what the user asked to forget.
+     */
+    Status forgetSelfies();
+
     /// All switched-off holidays as "REGION:holiday-id".
     [[nodiscard]] const QSet<QString> &holidaysOff() const { return m_holidaysOff; }
 
@@ -81,12 +95,14 @@ public:
     void applyMonth(const MonthEntry &entry);
     void applySpecialDates(const QList<SpecialDate> &dates);
     void applyHolidaysOff(const QSet<QString> &off);
+    void applySelfies(const QList<SelfieRecord> &all);
 
     /// Debounce delay of autosave (default 300 ms).
     void setAutosaveDelay(int ms);
     [[nodiscard]] bool hasUnsavedChanges() const
     {
-        return m_settingsDirty || !m_dirtyMonths.isEmpty() || m_specialDatesDirty || m_holidaysOffDirty;
+        return m_settingsDirty || !m_dirtyMonths.isEmpty() || m_specialDatesDirty || m_holidaysOffDirty
+            || m_selfiesDirty;
     }
     /// Writes pending edits now.
     Status flush();
@@ -102,13 +118,14 @@ Q_SIGNALS:
     void monthChanged(int month);
     void specialDatesChanged();
     void holidaysChanged();
+    void selfiesChanged();
     void saved();
     void saveFailed(const CalStudio::Error &error);
     void pathChanged(const QString &path);
 
 private:
     Project(std::unique_ptr<ProjectStore> store, ProjectSettings settings, QList<MonthEntry> months,
-            QList<SpecialDate> specialDates, QSet<QString> holidaysOff);
+            QList<SpecialDate> specialDates, QSet<QString> holidaysOff, QList<SelfieRecord> selfies);
     static Result<std::unique_ptr<Project>> fromStore(std::unique_ptr<ProjectStore> store);
     /// Pushes an undoable change of one settings field (validated first; no-op if unchanged).
     template<typename T>
@@ -127,6 +144,8 @@ private:
     bool m_specialDatesDirty = false;
     QSet<QString> m_holidaysOff; ///< "REGION:holiday-id"
     bool m_holidaysOffDirty = false;
+    QList<SelfieRecord> m_selfies; ///< including the ones deleted in this session
+    bool m_selfiesDirty = false;
     bool m_lastSaveFailed = false;
 };
 

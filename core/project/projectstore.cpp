@@ -413,6 +413,9 @@ Result<std::unique_ptr<ProjectStore>> ProjectStore::openChecked(const QString &p
             return st.error();
         if (auto st = execPragma(db, QStringLiteral("PRAGMA synchronous = FULL")); !st)
             return st.error();
+        // Deleted photos must not linger in free pages of the file.
+        if (auto st = execPragma(db, QStringLiteral("PRAGMA secure_delete = ON")); !st)
+            return st.error();
         if (version < Schema::currentVersion()) {
             if (auto st = Schema::migrate(db); !st)
                 return st.error();
@@ -613,10 +616,165 @@ Status ProjectStore::replaceHolidaysOff(const QSet<QString> &off)
     return tx.commit();
 }
 
+Result<QList<SelfieRecord>> ProjectStore::loadSelfies(bool includeDeleted) const
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT id, blob_id, mime, width, height, position, source_sha256, original_name, "
+                             "faces_json, main_face, preferred, deleted, imported_at FROM selfie "
+                             "WHERE deleted = 0 OR ? ORDER BY position, id"));
+    q.addBindValue(includeDeleted ? 1 : 0);
+    if (!q.exec())
+        return sqlError(q.lastError(), QStringLiteral("load selfies"));
+    QList<SelfieRecord> list;
+    while (q.next()) {
+        SelfieRecord r;
+        r.id = q.value(0).toLongLong();
+        r.blobId = q.value(1).toLongLong();
+        r.mime = q.value(2).toString();
+        r.width = q.value(3).toInt();
+        r.height = q.value(4).toInt();
+        r.position = q.value(5).toInt();
+        r.sourceSha256 = q.value(6).toString();
+        r.originalName = q.value(7).toString();
+        r.analysisJson = q.value(8).toString().toUtf8();
+        r.mainFace = q.value(9).toInt();
+        r.preferred = q.value(10).toInt() != 0;
+        r.deleted = q.value(11).toInt() != 0;
+        r.importedAt = QDateTime::fromString(q.value(12).toString(), Qt::ISODateWithMs);
+        list.append(r);
+    }
+    return list;
+}
+
+Result<qint64> ProjectStore::findSelfieBySource(const QString &sourceSha256) const
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT id FROM selfie WHERE source_sha256 = ? AND deleted = 0 LIMIT 1"));
+    q.addBindValue(sourceSha256);
+    if (!q.exec())
+        return sqlError(q.lastError(), QStringLiteral("find selfie"));
+    return q.next() ? q.value(0).toLongLong() : qint64(0);
+}
+
+Status ProjectStore::addSelfie(SelfieRecord &record, const QByteArray &cleanBytes)
+{
+    Transaction tx(m_db);
+    if (!tx.isActive())
+        return tx.error();
+    // putBlob opens its own transaction; inline its two statements here instead.
+    const QString sha = QString::fromLatin1(QCryptographicHash::hash(cleanBytes, QCryptographicHash::Sha256).toHex());
+    QSqlQuery find(m_db);
+    find.prepare(QStringLiteral("SELECT id FROM image_blob WHERE sha256 = ?"));
+    find.addBindValue(sha);
+    if (!find.exec())
+        return sqlError(find.lastError(), QStringLiteral("find image"));
+    qint64 blobId = 0;
+    if (find.next()) {
+        blobId = find.value(0).toLongLong();
+    } else {
+        QSqlQuery insert(m_db);
+        insert.prepare(QStringLiteral("INSERT INTO image_blob (sha256, size, bytes) VALUES (?, ?, ?)"));
+        insert.addBindValue(sha);
+        insert.addBindValue(cleanBytes.size());
+        insert.addBindValue(cleanBytes);
+        if (!insert.exec())
+            return sqlError(insert.lastError(), QStringLiteral("store selfie"));
+        blobId = insert.lastInsertId().toLongLong();
+    }
+    QSqlQuery pos(m_db);
+    if (!pos.exec(QStringLiteral("SELECT IFNULL(MAX(position), -1) + 1 FROM selfie")) || !pos.next())
+        return sqlError(pos.lastError(), QStringLiteral("order selfie"));
+    record.position = pos.value(0).toInt();
+    if (!record.importedAt.isValid())
+        record.importedAt = QDateTime::currentDateTimeUtc();
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("INSERT INTO selfie (blob_id, mime, width, height, position, faces_json, quality_json, "
+                             "imported_at, source_sha256, original_name, main_face, preferred, deleted) "
+                             "VALUES (?, ?, ?, ?, ?, ?, '{}', ?, ?, ?, ?, ?, 0)"));
+    q.addBindValue(blobId);
+    q.addBindValue(text(record.mime));
+    q.addBindValue(record.width);
+    q.addBindValue(record.height);
+    q.addBindValue(record.position);
+    q.addBindValue(record.analysisJson.isEmpty() ? QStringLiteral("{}") : QString::fromUtf8(record.analysisJson));
+    q.addBindValue(record.importedAt.toString(Qt::ISODateWithMs));
+    q.addBindValue(text(record.sourceSha256));
+    q.addBindValue(text(record.originalName));
+    q.addBindValue(record.mainFace);
+    q.addBindValue(record.preferred ? 1 : 0);
+    if (!q.exec())
+        return sqlError(q.lastError(), QStringLiteral("store selfie"));
+    record.id = q.lastInsertId().toLongLong();
+    record.blobId = blobId;
+    return tx.commit();
+}
+
+Status ProjectStore::saveSelfieStates(const QList<SelfieRecord> &records)
+{
+    Transaction tx(m_db);
+    if (!tx.isActive())
+        return tx.error();
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("UPDATE selfie SET position = ?, main_face = ?, preferred = ?, deleted = ? WHERE id = ?"));
+    for (const SelfieRecord &r : records) {
+        q.addBindValue(r.position);
+        q.addBindValue(r.mainFace);
+        q.addBindValue(r.preferred ? 1 : 0);
+        q.addBindValue(r.deleted ? 1 : 0);
+        q.addBindValue(r.id);
+        if (!q.exec())
+            return sqlError(q.lastError(), QStringLiteral("save selfie"));
+    }
+    return tx.commit();
+}
+
+namespace {
+const QString OrphanBlobs = QStringLiteral(
+    "DELETE FROM image_blob WHERE id NOT IN (SELECT blob_id FROM selfie UNION SELECT blob_id FROM master "
+    "UNION SELECT blob_id FROM candidate WHERE blob_id IS NOT NULL)");
+}
+
+Status ProjectStore::purgeDeletedSelfies()
+{
+    Transaction tx(m_db);
+    if (!tx.isActive())
+        return tx.error();
+    QSqlQuery q(m_db);
+    if (!q.exec(QStringLiteral("DELETE FROM selfie WHERE deleted = 1")) || !q.exec(OrphanBlobs))
+        return sqlError(q.lastError(), QStringLiteral("remove deleted selfies"));
+    return tx.commit();
+}
+
+Status ProjectStore::forgetAllSelfies()
+{
+    {
+        Transaction tx(m_db);
+        if (!tx.isActive())
+            return tx.error();
+        QSqlQuery q(m_db);
+        if (!q.exec(QStringLiteral("DELETE FROM selfie")) || !q.exec(OrphanBlobs))
+            return sqlError(q.lastError(), QStringLiteral("forget selfies"));
+        if (auto st = tx.commit(); !st)
+            return st;
+    }
+    // Old page images may survive in the WAL and in free pages: checkpoint and
+    // truncate the WAL, then rebuild the file so nothing of the photos remains.
+    QSqlQuery q(m_db);
+    if (!q.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")))
+        return sqlError(q.lastError(), QStringLiteral("checkpoint"));
+    q.finish();
+    if (!q.exec(QStringLiteral("VACUUM")))
+        return sqlError(q.lastError(), QStringLiteral("compact project"));
+    q.finish();
+    if (!q.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")))
+        return sqlError(q.lastError(), QStringLiteral("checkpoint"));
+    return Status::success();
+}
+
 Result<ProjectCounts> ProjectStore::counts() const
 {
     QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("SELECT (SELECT COUNT(*) FROM selfie), (SELECT COUNT(*) FROM candidate), "
+    q.prepare(QStringLiteral("SELECT (SELECT COUNT(*) FROM selfie WHERE deleted = 0), (SELECT COUNT(*) FROM candidate), "
                              "(SELECT COUNT(*) FROM master)"));
     if (!q.exec() || !q.next())
         return sqlError(q.lastError(), QStringLiteral("count items"));

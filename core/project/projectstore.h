@@ -4,6 +4,7 @@
 #include "core/common/result.h"
 #include "core/project/monthentry.h"
 #include "core/project/projectsettings.h"
+#include "core/project/selfierecord.h"
 
 #include <QList>
 #include <QSet>
@@ -87,6 +88,24 @@ public:
     /// Public holidays the user switched off, as "REGION:holiday-id".
     [[nodiscard]] Result<QSet<QString>> loadHolidaysOff() const;
     Status replaceHolidaysOff(const QSet<QString> &off);
+
+    /// Selfies in their order; soft-deleted ones only with `includeDeleted`.
+    [[nodiscard]] Result<QList<SelfieRecord>> loadSelfies(bool includeDeleted = false) const;
+    /// The live selfie imported from a file with this hash, or 0.
+    [[nodiscard]] Result<qint64> findSelfieBySource(const QString &sourceSha256) const;
+    /// Stores the clean copy and its record in one transaction; fills id, blobId and position.
+    Status addSelfie(SelfieRecord &record, const QByteArray &cleanBytes);
+    /// Saves order, choices and the deleted flag of these selfies in one transaction.
+    Status saveSelfieStates(const QList<SelfieRecord> &records);
+    /// Removes soft-deleted selfies and image bytes nothing refers to any more.
+    Status purgeDeletedSelfies();
+    /**
+     * Removes every selfie and its bytes for good: rows deleted with
+     * secure_delete on (freed pages are zeroed), the WAL checkpointed and
+     * truncated, and the file vacuumed, so the photos cannot be recovered
+     * from the project file.
+     */
+    Status forgetAllSelfies();
 
     [[nodiscard]] Result<ProjectCounts> counts() const;
     [[nodiscard]] Result<QList<MasterInfo>> masters() const;

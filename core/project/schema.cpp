@@ -149,6 +149,20 @@ QList<Schema::Step> buildSteps()
                                      " PRIMARY KEY (region, holiday_id))"),
                   }});
 
+    // v5 — selfies as imported: duplicate detection by the original's hash, the
+    // file name shown to the user, the chosen face, preference, and soft delete
+    // (undoable within a session; purged for good when the project closes).
+    steps.append({5,
+                  "selfie import details",
+                  {
+                      QStringLiteral("ALTER TABLE selfie ADD COLUMN source_sha256 TEXT NOT NULL DEFAULT ''"),
+                      QStringLiteral("ALTER TABLE selfie ADD COLUMN original_name TEXT NOT NULL DEFAULT ''"),
+                      QStringLiteral("ALTER TABLE selfie ADD COLUMN main_face INTEGER NOT NULL DEFAULT 0"),
+                      QStringLiteral("ALTER TABLE selfie ADD COLUMN preferred INTEGER NOT NULL DEFAULT 0"),
+                      QStringLiteral("ALTER TABLE selfie ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0"),
+                      QStringLiteral("CREATE INDEX selfie_source ON selfie(source_sha256)"),
+                  }});
+
     return steps;
 }
 

@@ -46,32 +46,53 @@ int main(int argc, char *argv[])
         if (!db.open() || !Schema::migrate(db, version))
             return 1;
         // Name the columns in every INSERT: later versions add columns to these tables.
-        ok = run(db, QStringLiteral("INSERT INTO project (id, title, year, start_month, week_start, locale, "
-                                    "holiday_region, created_at, updated_at) VALUES (1, 'Fixture v%1', 2025, 7, "
-                                    "'monday', 'fr_FR', 'FR', '2025-01-02T03:04:05.000Z', '2025-01-02T03:04:05.000Z')")
-                         .arg(version))
-            && run(db, QStringLiteral("UPDATE month SET title = 'Mars', prompt = 'v1 march prompt', style = "
-                                      "'watercolor' WHERE month = 3"));
+        ok = run(db,
+                 QStringLiteral("INSERT INTO project (id, title, year, start_month, week_start, locale, "
+                                "holiday_region, created_at, updated_at) VALUES (1, 'Fixture v%1', 2025, 7, "
+                                "'monday', 'fr_FR', 'FR', '2025-01-02T03:04:05.000Z', '2025-01-02T03:04:05.000Z')")
+                     .arg(version))
+            && run(db,
+                QStringLiteral("UPDATE month SET title = 'Mars', prompt = 'v1 march prompt', style = "
+                               "'watercolor' WHERE month = 3"));
         if (ok && version >= 2) {
-            ok = run(db, QStringLiteral("INSERT INTO image_blob VALUES (1, 'aa', 4, x'89504e47')"))
-                && run(db, QStringLiteral("INSERT INTO selfie VALUES (1, 1, 'image/png', 1200, 1600, 0, '[]', '{}', "
-                                          "'2025-01-02T03:04:05Z')"))
-                && run(db, QStringLiteral("INSERT INTO candidate VALUES (1, 4, 'offline', 'draft-v1', 'prompt', 7, 1, "
-                                          "1024, 1024, 0, 'done', '', '2025-01-02T03:04:05Z')"))
-                && run(db, QStringLiteral("INSERT INTO master VALUES (1, 4, 1, 1, 4096, 4096, 1024, 1024, "
-                                          "'2025-01-02T03:04:05Z')"))
+            ok = run(db,
+                     QStringLiteral(
+                         "INSERT INTO image_blob (id, sha256, size, bytes) VALUES (1, 'aa', 4, x'89504e47')"))
+                && run(db,
+                    QStringLiteral("INSERT INTO selfie (id, blob_id, mime, width, height, position, faces_json, "
+                                   "quality_json, imported_at) VALUES (1, 1, 'image/png', 1200, 1600, 0, '[]', '{}', "
+                                   "'2025-01-02T03:04:05Z')"))
+                && run(db,
+                    QStringLiteral(
+                        "INSERT INTO candidate (id, month, provider, model, prompt_sent, seed, blob_id, width, height, "
+                        "cost_micros, status, error, created_at) VALUES (1, 4, 'offline', 'draft-v1', 'prompt', 7, 1, "
+                        "1024, 1024, 0, 'done', '', '2025-01-02T03:04:05Z')"))
+                && run(db,
+                    QStringLiteral("INSERT INTO master (id, month, candidate_id, blob_id, width, height, native_width, "
+                                   "native_height, created_at) VALUES (1, 4, 1, 1, 4096, 4096, 1024, 1024, "
+                                   "'2025-01-02T03:04:05Z')"))
                 && run(db, QStringLiteral("UPDATE month SET master_id = 1 WHERE month = 4"));
         }
         if (ok && version >= 3) {
             ok = run(db, QStringLiteral("UPDATE month SET avoid = 'no text' WHERE month = 3"))
-                && run(db, QStringLiteral("INSERT INTO special_date (id, date, label, kind, recurring) VALUES (1, '2000-02-29', 'Ann', 'birthday', 1)"))
-                && run(db, QStringLiteral("INSERT INTO crop VALUES (4, 'wall-landscape', 0.1, 0.2, 0.8, 0.6, 'user')"));
+                && run(db,
+                    QStringLiteral("INSERT INTO special_date (id, date, label, kind, recurring) VALUES (1, "
+                                   "'2000-02-29', 'Ann', 'birthday', 1)"))
+                && run(db,
+                    QStringLiteral("INSERT INTO crop (month, format_id, x, y, w, h, source) VALUES (4, "
+                                   "'wall-landscape', 0.1, 0.2, 0.8, 0.6, 'user')"));
         }
         if (ok && version >= 4) {
-            ok = run(db, QStringLiteral("UPDATE project SET page_layout = 'side-by-side', page_theme = 'warm', "
-                                        "week_numbers = 1 WHERE id = 1"))
+            ok = run(db,
+                     QStringLiteral("UPDATE project SET page_layout = 'side-by-side', page_theme = 'warm', "
+                                    "week_numbers = 1 WHERE id = 1"))
                 && run(db, QStringLiteral("UPDATE special_date SET leap_rule = 'mar1', show_age = 1 WHERE id = 1"))
-                && run(db, QStringLiteral("INSERT INTO holiday_off VALUES ('FR', 'assumption')"));
+                && run(db, QStringLiteral("INSERT INTO holiday_off (region, holiday_id) VALUES ('FR', 'assumption')"));
+        }
+        if (ok && version >= 5) {
+            ok = run(db,
+                QStringLiteral("UPDATE selfie SET source_sha256 = 'abc', original_name = 'IMG_0001.HEIC', "
+                               "preferred = 1 WHERE id = 1"));
         }
         db.close();
     }

@@ -320,6 +320,97 @@ private Q_SLOTS:
         QVERIFY(!(*reopened)->isHolidayEnabled(QStringLiteral("DE"), QStringLiteral("reformation-day")));
     }
 
+    void selfieDeleteIsUndoableAndPurgedOnClose()
+    {
+        QTemporaryDir dir;
+        auto project = newProject(dir);
+        const QString path = project->path();
+        QList<SelfieRecord> added;
+        for (int i = 0; i < 3; ++i) {
+            SelfieRecord r;
+            r.mime = QStringLiteral("image/jpeg");
+            r.width = 1200;
+            r.height = 1600;
+            r.sourceSha256 = QStringLiteral("source-%1").arg(i);
+            r.originalName = QStringLiteral("IMG_%1.HEIC").arg(i);
+            QVERIFY(project->store().addSelfie(r, QByteArray(5000, char('a' + i))));
+            added.append(r);
+        }
+        project->recordImportedSelfies(added);
+        QCOMPARE(project->selfies().size(), 3);
+        QCOMPARE(project->undoStack()->undoText(), QStringLiteral("Import 3 selfie(s)"));
+        QCOMPARE(*project->store().findSelfieBySource(QStringLiteral("source-1")), added.at(1).id);
+
+        // Delete the middle one, undo, delete again.
+        SelfieRecord gone = project->selfies().at(1);
+        gone.deleted = true;
+        QVERIFY(project->setSelfies({gone}, QStringLiteral("Delete selfie")));
+        QCOMPARE(project->selfies().size(), 2);
+        project->undoStack()->undo();
+        QCOMPARE(project->selfies().size(), 3);
+        project->undoStack()->redo();
+        QVERIFY(project->flush());
+        QCOMPARE(*project->store().findSelfieBySource(QStringLiteral("source-1")), qint64(0));
+
+        // Reorder: the last one first.
+        QList<SelfieRecord> order = project->selfies();
+        order[0].position = 5;
+        QVERIFY(project->setSelfies(order, QStringLiteral("Reorder")));
+        QCOMPARE(project->selfies().first().originalName, QStringLiteral("IMG_2.HEIC"));
+
+        // Undoing the import removes what it brought.
+        project->undoStack()->undo(); // reorder
+        project->undoStack()->undo(); // delete
+        project->undoStack()->undo(); // import
+        QVERIFY(project->selfies().isEmpty());
+        project->undoStack()->redo();
+        QCOMPARE(project->selfies().size(), 3);
+        gone = project->selfies().at(1);
+        gone.deleted = true;
+        QVERIFY(project->setSelfies({gone}, QStringLiteral("Delete selfie")));
+        project.reset(); // close: the deleted selfie leaves the file
+
+        auto store = ProjectStore::open(path, ProjectStore::Access::ReadOnly);
+        QVERIFY(store);
+        auto all = (*store)->loadSelfies(true);
+        QCOMPARE(all->size(), 2);
+        QCOMPARE((*store)->counts()->selfies, 2);
+    }
+
+    // "Forget selfies": the photos' bytes are no longer anywhere in the project file.
+    void forgetSelfiesLeavesNoBytesBehind()
+    {
+        QTemporaryDir dir;
+        auto project = newProject(dir);
+        const QString path = project->path();
+        QByteArray marker;
+        for (int i = 0; i < 2000; ++i)
+            marker += "SELFIE-PIXELS-" + QByteArray::number(i) + ';';
+        SelfieRecord r;
+        r.mime = QStringLiteral("image/jpeg");
+        r.sourceSha256 = QStringLiteral("marker");
+        QVERIFY(project->store().addSelfie(r, marker));
+        project->recordImportedSelfies({r});
+        QVERIFY(project->flush());
+        auto fileContains = [&](const QByteArray &needle) {
+            for (const QString &p : QStringList{path, path + QStringLiteral("-wal")}) {
+                QFile f(p);
+                if (f.open(QIODevice::ReadOnly) && f.readAll().contains(needle))
+                    return true;
+            }
+            return false;
+        };
+        QVERIFY(fileContains("SELFIE-PIXELS-1999;"));
+        QVERIFY(project->forgetSelfies());
+        QVERIFY(project->selfies().isEmpty());
+        QCOMPARE(project->undoStack()->count(), 0);
+        QVERIFY2(!fileContains("SELFIE-PIXELS-"), "selfie bytes still in the project file");
+        project.reset();
+        QVERIFY2(!fileContains("SELFIE-PIXELS-"), "selfie bytes still in the project file after closing");
+        auto store = ProjectStore::open(path);
+        QCOMPARE(*(*store)->integrityCheck(), QStringLiteral("ok"));
+    }
+
     void failedSaveKeepsEditsAndRetries()
     {
         QTemporaryDir dir;

@@ -86,6 +86,15 @@ private Q_SLOTS:
         QVERIFY(off);
         QCOMPARE(off->contains(QStringLiteral("FR:assumption")), version >= 4);
 
+        auto selfies = (*store)->loadSelfies();
+        QVERIFY(selfies);
+        QCOMPARE(selfies->size(), version >= 2 ? 1 : 0);
+        if (version >= 2) {
+            QCOMPARE(selfies->first().width, 1200);
+            QCOMPARE(selfies->first().originalName, version >= 5 ? QStringLiteral("IMG_0001.HEIC") : QString());
+            QCOMPARE(selfies->first().preferred, version >= 5);
+        }
+
         QCOMPARE(*(*store)->integrityCheck(), QStringLiteral("ok"));
         QSqlQuery fk((*store)->database());
         QVERIFY(fk.exec(QStringLiteral("PRAGMA foreign_key_check")));

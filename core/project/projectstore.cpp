@@ -661,26 +661,10 @@ Status ProjectStore::addSelfie(SelfieRecord &record, const QByteArray &cleanByte
     Transaction tx(m_db);
     if (!tx.isActive())
         return tx.error();
-    // putBlob opens its own transaction; inline its two statements here instead.
-    const QString sha = QString::fromLatin1(QCryptographicHash::hash(cleanBytes, QCryptographicHash::Sha256).toHex());
-    QSqlQuery find(m_db);
-    find.prepare(QStringLiteral("SELECT id FROM image_blob WHERE sha256 = ?"));
-    find.addBindValue(sha);
-    if (!find.exec())
-        return sqlError(find.lastError(), QStringLiteral("find image"));
-    qint64 blobId = 0;
-    if (find.next()) {
-        blobId = find.value(0).toLongLong();
-    } else {
-        QSqlQuery insert(m_db);
-        insert.prepare(QStringLiteral("INSERT INTO image_blob (sha256, size, bytes) VALUES (?, ?, ?)"));
-        insert.addBindValue(sha);
-        insert.addBindValue(cleanBytes.size());
-        insert.addBindValue(cleanBytes);
-        if (!insert.exec())
-            return sqlError(insert.lastError(), QStringLiteral("store selfie"));
-        blobId = insert.lastInsertId().toLongLong();
-    }
+    auto blob = insertBlob(cleanBytes);
+    if (!blob)
+        return blob.error();
+    const qint64 blobId = *blob;
     QSqlQuery pos(m_db);
     if (!pos.exec(QStringLiteral("SELECT IFNULL(MAX(position), -1) + 1 FROM selfie")) || !pos.next())
         return sqlError(pos.lastError(), QStringLiteral("order selfie"));
@@ -799,12 +783,9 @@ Result<QList<MasterInfo>> ProjectStore::masters() const
     return list;
 }
 
-Result<qint64> ProjectStore::putBlob(const QByteArray &bytes)
+Result<qint64> ProjectStore::insertBlob(const QByteArray &bytes)
 {
     const QString sha = QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
-    Transaction tx(m_db);
-    if (!tx.isActive())
-        return tx.error();
     QSqlQuery find(m_db);
     find.prepare(QStringLiteral("SELECT id FROM image_blob WHERE sha256 = ?"));
     find.addBindValue(sha);
@@ -819,7 +800,17 @@ Result<qint64> ProjectStore::putBlob(const QByteArray &bytes)
     insert.addBindValue(bytes);
     if (!insert.exec())
         return sqlError(insert.lastError(), QStringLiteral("store image"));
-    const qint64 id = insert.lastInsertId().toLongLong();
+    return insert.lastInsertId().toLongLong();
+}
+
+Result<qint64> ProjectStore::putBlob(const QByteArray &bytes)
+{
+    Transaction tx(m_db);
+    if (!tx.isActive())
+        return tx.error();
+    auto id = insertBlob(bytes);
+    if (!id)
+        return id;
     if (auto st = tx.commit(); !st)
         return st.error();
     return id;

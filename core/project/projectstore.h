@@ -130,6 +130,8 @@ public:
 
 private:
     ProjectStore() = default;
+    /// Stores bytes once per hash inside the caller's transaction.
+    Result<qint64> insertBlob(const QByteArray &bytes);
     static Result<std::unique_ptr<ProjectStore>> openChecked(const QString &path, Access access,
                                                              std::unique_ptr<QLockFile> lock);
 

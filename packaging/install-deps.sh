@@ -26,7 +26,8 @@ packages=(
     libgl1-mesa-dri
 )
 if [ "$want_test" = 1 ]; then
-    packages+=(xvfb xauth dbus dbus-x11 gnome-keyring libsecret-1-0 libsecret-tools qml6-module-qttest)
+    packages+=(xvfb xauth dbus dbus-x11 gnome-keyring libsecret-1-0 libsecret-tools qml6-module-qttest
+        clang-14 libclang-rt-14-dev libvips-tools)
 fi
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then

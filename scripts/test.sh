@@ -6,6 +6,8 @@
 #   scripts/test.sh            the normal suite (preset "ci")
 #   scripts/test.sh --asan     the same under AddressSanitizer + UBSan (preset "asan")
 #   scripts/test.sh -- -R project   extra arguments after -- go to ctest
+# The normal run ends with a 30 s libFuzzer smoke run of the image decoder
+# (preset "fuzz", clang); CALSTUDIO_SKIP_FUZZ=1 leaves it out.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -53,4 +55,13 @@ xvfb-run -a -s "-screen 0 1400x900x24" dbus-run-session -- "$scratch/run-ctest.s
 rc=$?
 set -e
 echo "test.sh: tests took $(( $(date +%s) - start )) s"
+
+# Fuzz smoke run of the image decode path (clang + libFuzzer, ASan, UBSan).
+if [ "$preset" = ci ] && [ $rc -eq 0 ] && [ "${CALSTUDIO_SKIP_FUZZ:-0}" != 1 ]; then
+    start=$(date +%s)
+    cmake --preset fuzz >/dev/null
+    cmake --build --preset fuzz -- -j"$jobs"
+    (cd build/fuzz && ctest --output-on-failure -L fuzz) || rc=$?
+    echo "test.sh: fuzz smoke took $(( $(date +%s) - start )) s"
+fi
 exit $rc

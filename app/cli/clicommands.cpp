@@ -2,6 +2,7 @@
 
 #include "app/cli/calendarcommand.h"
 #include "app/cli/pagescommand.h"
+#include "app/cli/selfiecommands.h"
 
 #include "core/common/logging.h"
 #include "core/project/project.h"
@@ -33,6 +34,9 @@ Commands:
                         print the twelve month grids with holidays and personal dates
   pages PROJECT --out DIR [--size WxH]
                         draw the cover and the twelve month pages as PNG files
+  import PROJECT FILE|FOLDER… [--json]
+                        import selfies (JPEG, PNG, WebP, HEIC, TIFF); exit 1 if any file failed
+  faces IMAGE           faces, landmarks and checks of one photo as JSON
 
 W is one of: locale, monday, sunday, saturday.
 Exit codes: 0 success, 1 the command failed, 2 bad arguments.
@@ -253,6 +257,10 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return calendarCommand(args, out, err, verbose);
     if (command == QLatin1String("pages"))
         return pagesCommand(args, out, err, verbose);
+    if (command == QLatin1String("import"))
+        return importCommand(args, out, err, verbose);
+    if (command == QLatin1String("faces"))
+        return facesCommand(args, out, err, verbose);
     err << "unknown command: " << (QStringList{command} + args).join(QLatin1Char(' ')) << "\n\n" << UsageText;
     return ExitCode::Usage;
 }

@@ -239,19 +239,31 @@ QList<SelfieRecord> Project::selfies() const
     return live;
 }
 
+void Project::addImportedSelfie(const SelfieRecord &record)
+{
+    m_selfies.append(record);
+    Q_EMIT selfiesChanged();
+}
+
 void Project::recordImportedSelfies(const QList<SelfieRecord> &records)
 {
     if (records.isEmpty())
         return;
+    QSet<qint64> ids;
+    for (const SelfieRecord &r : records) {
+        ids.insert(r.id);
+        const bool known = std::any_of(m_selfies.begin(), m_selfies.end(),
+                                       [&](const SelfieRecord &s) { return s.id == r.id; });
+        if (!known)
+            m_selfies.append(r);
+    }
     QList<SelfieRecord> before = m_selfies;
-    QList<SelfieRecord> after = m_selfies;
-    for (SelfieRecord r : records) {
-        after.append(r);
-        r.deleted = true;
-        before.append(r);
+    for (SelfieRecord &r : before) {
+        if (ids.contains(r.id))
+            r.deleted = true;
     }
     m_undoStack.push(new ReplaceCommand<QList<SelfieRecord>>([this](const QList<SelfieRecord> &v) { applySelfies(v); },
-                                                             before, after,
+                                                             before, m_selfies,
                                                              tr("Import %n selfie(s)", nullptr, int(records.size()))));
 }
 

@@ -76,7 +76,9 @@ public:
     void setHolidayEnabled(const QString &region, const QString &holidayId, bool enabled);
     /// Selfies in their order, without the ones deleted in this session.
     [[nodiscard]] QList<SelfieRecord> selfies() const;
-    /// Records just stored by an import, as one undoable step ("Import 5 selfies").
+    /// A selfie an import just stored; shown at once, made undoable by recordImportedSelfies().
+    void addImportedSelfie(const SelfieRecord &record);
+    /// Makes the selfies an import stored one undoable step ("Import 5 selfies").
     void recordImportedSelfies(const QList<SelfieRecord> &records);
     /// Deletes (undoable), reorders, prefers or picks the face of selfies: the new states of the live ones.
     Status setSelfies(const QList<SelfieRecord> &live, const QString &undoText);

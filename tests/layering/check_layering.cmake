@@ -16,6 +16,16 @@ foreach(f IN LISTS sources)
     endforeach()
 endforeach()
 
+# OpenCV and libvips stay inside core/imaging: no other core source includes them.
+foreach(f IN LISTS sources)
+    if(NOT f MATCHES "/imaging/")
+        file(STRINGS "${f}" hits REGEX "#[ \t]*include[ \t]*[<\"](opencv2/|vips/)")
+        foreach(h IN LISTS hits)
+            string(APPEND failures "  ${f}: ${h} (OpenCV/libvips belong to core/imaging only)\n")
+        endforeach()
+    endif()
+endforeach()
+
 file(STRINGS "${LINKS_FILE}" link_lines)
 if(NOT link_lines)
     message(FATAL_ERROR "no core targets listed in ${LINKS_FILE}")
@@ -23,6 +33,10 @@ endif()
 foreach(line IN LISTS link_lines)
     if(line MATCHES "${forbidden_links}")
         string(APPEND failures "  links ${CMAKE_MATCH_0}: ${line}\n")
+    endif()
+    # Only calstudio_imaging may link OpenCV or libvips (and only PRIVATE, so it never appears in another line).
+    if(NOT line MATCHES "^calstudio_imaging:" AND line MATCHES "(opencv_[a-z]+|PkgConfig::VIPS)")
+        string(APPEND failures "  ${CMAKE_MATCH_0} outside core/imaging: ${line}\n")
     endif()
 endforeach()
 

@@ -45,3 +45,7 @@ for size in 900x1165 2550x3300; do
     t1=$(date +%s%N)
     printf "%-10s %5d ms for 13 pages (%d ms a page)\n" "$size" $(( (t1 - t0) / 1000000 )) $(( (t1 - t0) / 13000000 ))
 done
+
+# --- Importing selfies (issue 4) ------------------------------------------------
+echo "== import: 20 photos of 12 MP through SelfieImporter =="
+"$build/tests/bench/bench_import" 20 2>/dev/null

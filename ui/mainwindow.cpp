@@ -7,15 +7,18 @@
 #include "ui/calendarpage.h"
 #include "ui/errorbanner.h"
 #include "ui/promptspage.h"
+#include "ui/selfiespage.h"
 #include "ui/uilogging.h"
 
 #include <QApplication>
+#include <QClipboard>
 #include <QCloseEvent>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QListWidget>
+#include <QMimeData>
 #include <QLockFile>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -89,12 +92,14 @@ MainWindow::MainWindow(QWidget *parent)
     , m_journey(new QListWidget(this))
     , m_pages(new QStackedWidget(this))
     , m_calendarPage(new CalendarPage(this))
+    , m_selfiesPage(new SelfiesPage(this))
     , m_themeLibrary(std::make_unique<PromptThemeLibrary>(
           QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/themes")))
     , m_promptsPage(new PromptsPage(m_themeLibrary.get(), this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     resize(1100, 740);
+    setAcceptDrops(true);
 
     m_views->setObjectName(QStringLiteral("views"));
     m_projectView->setObjectName(QStringLiteral("projectView"));
@@ -136,6 +141,8 @@ MainWindow::MainWindow(QWidget *parent)
     createActions();
     connect(m_calendarPage, &CalendarPage::errorOccurred, this, &MainWindow::showError);
     addJourneyStep(StepCalendar, tr("Calendar"), m_calendarPage);
+    connect(m_selfiesPage, &SelfiesPage::errorOccurred, this, &MainWindow::showError);
+    addJourneyStep(StepSelfies, tr("Selfies"), m_selfiesPage);
     connect(m_promptsPage, &PromptsPage::errorOccurred, this, &MainWindow::showError);
     addJourneyStep(StepPrompts, tr("Prompts"), m_promptsPage);
 
@@ -147,6 +154,7 @@ MainWindow::~MainWindow()
 {
     // Pages hold a pointer to the project; detach them before it goes.
     m_calendarPage->setProject(nullptr);
+    m_selfiesPage->setProject(nullptr);
     m_promptsPage->setProject(nullptr);
     m_project.reset();
     // The prompts page uses the theme library; it goes before the library does.
@@ -229,6 +237,12 @@ void MainWindow::createActions()
     redo->setShortcuts(redoKeys);
     edit->addAction(undo);
     edit->addAction(redo);
+    edit->addSeparator();
+    // Text fields keep Ctrl+V for text: they claim the shortcut while they have the keyboard.
+    m_pastePhotosAction = edit->addAction(tr("&Paste Photos"), this, [this] { (void)pastePhotos(); });
+    m_pastePhotosAction->setObjectName(QStringLiteral("actionPastePhotos"));
+    m_pastePhotosAction->setShortcuts(QKeySequence::Paste);
+    m_pastePhotosAction->setStatusTip(tr("Add the photo you copied to your selfies"));
 
     m_goMenu = menuBar()->addMenu(tr("&Go"));
 
@@ -395,6 +409,7 @@ bool MainWindow::reopenLastProject()
 void MainWindow::setProject(std::unique_ptr<Project> project)
 {
     m_calendarPage->setProject(nullptr);
+    m_selfiesPage->setProject(nullptr);
     m_promptsPage->setProject(nullptr);
     // The old project writes what is left and releases its lock here.
     m_project = std::move(project);
@@ -426,6 +441,7 @@ void MainWindow::setProject(std::unique_ptr<Project> project)
                 m_banner->dismiss();
         });
         m_calendarPage->setProject(p);
+        m_selfiesPage->setProject(p);
         m_promptsPage->setProject(p);
         m_views->setCurrentWidget(m_projectView);
         (void)showJourneyStep(StepCalendar);
@@ -464,6 +480,7 @@ void MainWindow::updateActions()
     m_saveAsAction->setEnabled(open);
     m_nextYearAction->setEnabled(open);
     m_closeAction->setEnabled(open);
+    m_pastePhotosAction->setEnabled(open);
     for (const JourneyStep &step : std::as_const(m_steps))
         step.action->setEnabled(open);
 }
@@ -626,6 +643,41 @@ void MainWindow::showAbout()
            "laid out and ready to print.</p>"
            "<p>Your projects stay on this computer.</p>")
             .arg(QCoreApplication::applicationVersion().toHtmlEscaped()));
+}
+
+bool MainWindow::pastePhotos()
+{
+    if (!m_project || !SelfiesPage::canImport(QGuiApplication::clipboard()->mimeData()))
+        return false;
+    (void)showJourneyStep(StepSelfies);
+    return m_selfiesPage->pasteFromClipboard();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (m_project && SelfiesPage::canImport(event->mimeData()))
+        event->acceptProposedAction();
+    else
+        event->ignore();
+}
+
+void MainWindow::dragMoveEvent(QDragMoveEvent *event)
+{
+    if (m_project && SelfiesPage::canImport(event->mimeData()))
+        event->acceptProposedAction();
+    else
+        event->ignore();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    if (!m_project || !SelfiesPage::canImport(event->mimeData())) {
+        event->ignore();
+        return;
+    }
+    event->acceptProposedAction();
+    (void)showJourneyStep(StepSelfies);
+    (void)m_selfiesPage->importMimeData(event->mimeData(), tr("Dropped image"));
 }
 
 void MainWindow::saveSession() const

@@ -23,6 +23,7 @@ class PromptsPage;
 class ErrorBanner;
 class Project;
 class ProjectSettingsPage;
+class SelfiesPage;
 
 /**
  * The studio window: a welcome screen (QML) when no project is open, and the
@@ -37,6 +38,7 @@ class MainWindow : public QMainWindow {
 public:
     /// Identifiers of the journey steps, in the order of the user's path.
     static inline const QString StepCalendar = QStringLiteral("calendar");
+    static inline const QString StepSelfies = QStringLiteral("selfies");
     static inline const QString StepPrompts = QStringLiteral("prompts");
 
     explicit MainWindow(QWidget *parent = nullptr);
@@ -83,12 +85,20 @@ public:
     /// The Calendar step: settings, holidays, personal dates and the live page preview.
     [[nodiscard]] CalendarPage *calendarPage() const { return m_calendarPage; }
     [[nodiscard]] PromptsPage *promptsPage() const { return m_promptsPage; }
+    [[nodiscard]] SelfiesPage *selfiesPage() const { return m_selfiesPage; }
     /// The settings form inside the Calendar step.
     [[nodiscard]] ProjectSettingsPage *settingsPage() const;
     [[nodiscard]] QQuickWidget *welcomeView() const { return m_welcome; }
     /// Whether the welcome screen (rather than a project) is shown.
     [[nodiscard]] bool isShowingWelcome() const;
     [[nodiscard]] QMenu *recentMenu() const { return m_recentMenu; }
+
+    /**
+     * Edit ▸ Paste Photos (Ctrl+V where no text field takes it): imports the
+     * clipboard's image or files into the Selfies step and shows it. Returns
+     * false when no project is open or the clipboard holds no photo.
+     */
+    bool pastePhotos();
 
     /// Writes geometry, window state and the open project to QSettings (also done on close).
     void saveSession() const;
@@ -98,6 +108,10 @@ Q_SIGNALS:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    // Photos dropped anywhere on the window go to the Selfies step.
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dragMoveEvent(QDragMoveEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
 
 private:
     struct JourneyStep {
@@ -137,6 +151,7 @@ private:
     QListWidget *m_journey;
     QStackedWidget *m_pages;
     CalendarPage *m_calendarPage;
+    SelfiesPage *m_selfiesPage;
     // The library outlives the page that uses it (members are destroyed in reverse order).
     std::unique_ptr<PromptThemeLibrary> m_themeLibrary;
     PromptsPage *m_promptsPage;
@@ -147,6 +162,7 @@ private:
     QAction *m_saveAsAction = nullptr;
     QAction *m_nextYearAction = nullptr;
     QAction *m_closeAction = nullptr;
+    QAction *m_pastePhotosAction = nullptr;
     bool m_saveErrorShown = false; ///< the banner shows a failed autosave
 };
 

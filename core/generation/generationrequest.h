@@ -1,17 +1,15 @@
 #pragma once
 
+// ReferenceImage (face crop or downscaled full selfie, JPEG) comes from
+// ReferenceBuilder; a second struct of the same name here would break the ODR.
+#include "core/imaging/referencebuilder.h"
+
 #include <QByteArray>
 #include <QList>
 #include <QSize>
 #include <QString>
 
 namespace CalStudio {
-
-/// A reference photo sent with a request (a face crop or a downscaled selfie), JPEG bytes.
-struct ReferenceImage {
-    QByteArray jpeg;
-    QString kind; ///< "face" or "full"
-};
 
 /**
  * Everything one image-generation call needs, as a value: providers take

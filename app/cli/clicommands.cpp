@@ -1,6 +1,7 @@
 #include "app/cli/clicommands.h"
 
 #include "app/cli/calendarcommand.h"
+#include "app/cli/generatecommands.h"
 #include "app/cli/pagescommand.h"
 #include "app/cli/selfiecommands.h"
 
@@ -37,6 +38,10 @@ Commands:
   import PROJECT FILE|FOLDER… [--json]
                         import selfies (JPEG, PNG, WebP, HEIC, TIFF); exit 1 if any file failed
   faces IMAGE           faces, landmarks and checks of one photo as JSON
+  generate PROJECT --provider offline [--months 1-12] [--candidates 2] [--size N]
+                        make candidates and masters; exit 1 if any month failed
+  export-masters PROJECT DIR
+                        write the masters as 00.png (cover) … 12.png
 
 W is one of: locale, monday, sunday, saturday.
 Exit codes: 0 success, 1 the command failed, 2 bad arguments.
@@ -261,6 +266,10 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return importCommand(args, out, err, verbose);
     if (command == QLatin1String("faces"))
         return facesCommand(args, out, err, verbose);
+    if (command == QLatin1String("generate"))
+        return generateCommand(args, out, err, verbose);
+    if (command == QLatin1String("export-masters"))
+        return exportMastersCommand(args, out, err, verbose);
     err << "unknown command: " << (QStringList{command} + args).join(QLatin1Char(' ')) << "\n\n" << UsageText;
     return ExitCode::Usage;
 }

@@ -880,4 +880,131 @@ Result<QString> ProjectStore::integrityCheck() const
     return q.value(0).toString();
 }
 
+Status ProjectStore::addCandidate(CandidateRecord &record, const QByteArray &bytes)
+{
+    Transaction tx(m_db);
+    if (!tx.isActive())
+        return tx.error();
+    qint64 blobId = 0;
+    if (!bytes.isEmpty()) {
+        auto blob = insertBlob(bytes);
+        if (!blob)
+            return blob.error();
+        blobId = *blob;
+    }
+    if (!record.createdAt.isValid())
+        record.createdAt = QDateTime::currentDateTimeUtc();
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("INSERT INTO candidate (month, provider, model, prompt_sent, seed, blob_id, width, height, "
+                             "cost_micros, status, error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    q.addBindValue(record.month);
+    q.addBindValue(text(record.provider));
+    q.addBindValue(text(record.model));
+    q.addBindValue(text(record.promptSent));
+    q.addBindValue(record.seed);
+    q.addBindValue(blobId > 0 ? QVariant(blobId) : QVariant(QMetaType(QMetaType::LongLong)));
+    q.addBindValue(record.width);
+    q.addBindValue(record.height);
+    q.addBindValue(record.costMicros);
+    q.addBindValue(text(record.status));
+    q.addBindValue(text(record.error));
+    q.addBindValue(record.createdAt.toString(Qt::ISODateWithMs));
+    if (!q.exec())
+        return sqlError(q.lastError(), QStringLiteral("store candidate"));
+    if (auto st = tx.commit(); !st)
+        return st;
+    record.id = q.lastInsertId().toLongLong();
+    record.blobId = blobId;
+    return {};
+}
+
+Result<QList<CandidateRecord>> ProjectStore::loadCandidates(int month) const
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT id, month, provider, model, prompt_sent, IFNULL(seed, 0), IFNULL(blob_id, 0), "
+                             "width, height, cost_micros, status, error, created_at FROM candidate WHERE month = ? "
+                             "ORDER BY id"));
+    q.addBindValue(month);
+    if (!q.exec())
+        return sqlError(q.lastError(), QStringLiteral("list candidates"));
+    QList<CandidateRecord> list;
+    while (q.next()) {
+        CandidateRecord r;
+        r.id = q.value(0).toLongLong();
+        r.month = q.value(1).toInt();
+        r.provider = q.value(2).toString();
+        r.model = q.value(3).toString();
+        r.promptSent = q.value(4).toString();
+        r.seed = q.value(5).toLongLong();
+        r.blobId = q.value(6).toLongLong();
+        r.width = q.value(7).toInt();
+        r.height = q.value(8).toInt();
+        r.costMicros = q.value(9).toLongLong();
+        r.status = q.value(10).toString();
+        r.error = q.value(11).toString();
+        r.createdAt = QDateTime::fromString(q.value(12).toString(), Qt::ISODateWithMs);
+        list.append(r);
+    }
+    return list;
+}
+
+Result<qint64> ProjectStore::setMaster(int month, qint64 candidateId, const QByteArray &masterBytes, int width,
+                                       int height, int nativeWidth, int nativeHeight)
+{
+    if (masterBytes.isEmpty())
+        return Error(QStringLiteral("empty"), tr("The master image is empty."));
+    Transaction tx(m_db);
+    if (!tx.isActive())
+        return tx.error();
+    auto blob = insertBlob(masterBytes);
+    if (!blob)
+        return blob.error();
+    QSqlQuery insert(m_db);
+    insert.prepare(QStringLiteral("INSERT INTO master (month, candidate_id, blob_id, width, height, native_width, "
+                                  "native_height, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    insert.addBindValue(month);
+    insert.addBindValue(candidateId > 0 ? QVariant(candidateId) : QVariant(QMetaType(QMetaType::LongLong)));
+    insert.addBindValue(*blob);
+    insert.addBindValue(width);
+    insert.addBindValue(height);
+    insert.addBindValue(nativeWidth);
+    insert.addBindValue(nativeHeight);
+    insert.addBindValue(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
+    if (!insert.exec())
+        return sqlError(insert.lastError(), QStringLiteral("store master"));
+    const qint64 masterId = insert.lastInsertId().toLongLong();
+    QSqlQuery point(m_db);
+    point.prepare(QStringLiteral("UPDATE month SET master_id = ? WHERE month = ?"));
+    point.addBindValue(masterId);
+    point.addBindValue(month);
+    if (!point.exec())
+        return sqlError(point.lastError(), QStringLiteral("choose master"));
+    if (point.numRowsAffected() != 1)
+        return Error(QStringLiteral("not_found"), tr("There is no month %1 in this project.").arg(month));
+    // One master row per month: a replaced master is no longer anyone's, so
+    // counts stay true. Its bytes may still belong to a candidate.
+    QSqlQuery drop(m_db);
+    drop.prepare(QStringLiteral("DELETE FROM master WHERE month = ? AND id <> ?"));
+    drop.addBindValue(month);
+    drop.addBindValue(masterId);
+    if (!drop.exec())
+        return sqlError(drop.lastError(), QStringLiteral("replace master"));
+    if (auto st = tx.commit(); !st)
+        return st.error();
+    return masterId;
+}
+
+Result<QByteArray> ProjectStore::readMaster(int month) const
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT ma.blob_id FROM month mo JOIN master ma ON ma.id = mo.master_id WHERE mo.month = ?"));
+    q.addBindValue(month);
+    if (!q.exec())
+        return sqlError(q.lastError(), QStringLiteral("find master"));
+    if (!q.next())
+        return Error(QStringLiteral("not_found"), tr("This month has no master image yet."),
+                     QStringLiteral("month %1").arg(month));
+    return readBlob(q.value(0).toLongLong());
+}
+
 } // namespace CalStudio

@@ -2,6 +2,7 @@
 
 #include "core/calendar/specialdate.h"
 #include "core/common/result.h"
+#include "core/project/candidaterecord.h"
 #include "core/project/monthentry.h"
 #include "core/project/projectsettings.h"
 #include "core/project/selfierecord.h"
@@ -127,6 +128,21 @@ public:
 
     /// The lock file path used for a project path.
     static QString lockFilePath(const QString &projectPath);
+
+    /// Stores a candidate and its bytes (none for a failed one) in one transaction; fills id, blobId and createdAt.
+    Status addCandidate(CandidateRecord &record, const QByteArray &bytes);
+    /// The candidates of `month`, oldest first, without image bytes.
+    [[nodiscard]] Result<QList<CandidateRecord>> loadCandidates(int month) const;
+    /**
+     * Makes `masterBytes` (from candidate `candidateId`, 0 for the user's own
+     * photo) the master of `month` in one transaction: stores the bytes, adds
+     * the master row, points the month at it and drops the month's previous
+     * master row (its candidate stays). Returns the new master id.
+     */
+    Result<qint64> setMaster(int month, qint64 candidateId, const QByteArray &masterBytes, int width, int height,
+                             int nativeWidth, int nativeHeight);
+    /// The master image of `month` (PNG bytes); error "not_found" when the month has none.
+    [[nodiscard]] Result<QByteArray> readMaster(int month) const;
 
 private:
     ProjectStore() = default;

@@ -155,8 +155,9 @@ void TestMainWindow::welcomeScreenLoads()
     QVERIFY(window.isShowingWelcome());
     QVERIFY(!window.errorBanner()->isShowingError());
     QCOMPARE(window.windowTitle(), QStringLiteral("Calendar Studio"));
-    // Only steps that have a page exist; today that is the calendar settings.
-    QCOMPARE(window.journeySteps(), (QStringList { MainWindow::StepCalendar, MainWindow::StepPrompts }));
+    // Only steps that have a page exist, in the order of the user's path.
+    QCOMPARE(window.journeySteps(),
+        (QStringList { MainWindow::StepCalendar, MainWindow::StepSelfies, MainWindow::StepPrompts }));
 
     // The QML signals reach the window: "open recent" opens the project.
     const QString path = m_dir.filePath(QStringLiteral("welcome.calstudio"));

@@ -1,0 +1,152 @@
+#include "app/sandbox/sandboxserver.h"
+
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QPointer>
+#include <QTcpSocket>
+#include <QTimer>
+
+#include <memory>
+
+namespace CalStudio {
+
+namespace {
+
+QByteArray methodName(QHttpServerRequest::Method method)
+{
+    switch (method) {
+    case QHttpServerRequest::Method::Get:
+        return "GET";
+    case QHttpServerRequest::Method::Post:
+        return "POST";
+    case QHttpServerRequest::Method::Put:
+        return "PUT";
+    case QHttpServerRequest::Method::Delete:
+        return "DELETE";
+    default:
+        return "OTHER";
+    }
+}
+
+SandboxReply jsonReply(int status, const QJsonObject &object)
+{
+    SandboxReply reply;
+    reply.status = status;
+    reply.body = QJsonDocument(object).toJson(QJsonDocument::Compact);
+    return reply;
+}
+
+} // namespace
+
+SandboxServer::SandboxServer(const QString &validKey)
+    : m_gemini(&m_faults, validKey)
+    , m_openai(&m_faults, validKey)
+{
+    installRoutes();
+}
+
+quint16 SandboxServer::listen(const QHostAddress &address, quint16 port)
+{
+    return m_http.listen(address, port);
+}
+
+SandboxRequest SandboxServer::toSandboxRequest(const QHttpServerRequest &request)
+{
+    SandboxRequest result;
+    result.method = methodName(request.method());
+    result.path = request.url().path();
+    result.query = request.query();
+    result.headers = request.headers();
+    result.body = request.body();
+    return result;
+}
+
+void SandboxServer::installRoutes()
+{
+    using Method = QHttpServerRequest::Method;
+    m_http.route(QStringLiteral("/v1beta/models/<arg>"), Method::Post,
+                 [this](const QString &modelAndMethod, const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                     deliver(m_gemini.handle(toSandboxRequest(request), modelAndMethod), std::move(responder));
+                 });
+    m_http.route(QStringLiteral("/v1/images/edits"), Method::Post,
+                 [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                     deliver(m_openai.handle(toSandboxRequest(request)), std::move(responder));
+                 });
+    m_http.route(QStringLiteral("/_sandbox/faults"), Method::Get | Method::Post | Method::Delete,
+                 [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                     deliver(control(request), std::move(responder));
+                 });
+    m_http.route(QStringLiteral("/_sandbox/requests"), Method::Get,
+                 [this](const QHttpServerRequest &, QHttpServerResponder &&responder) {
+                     // A summary only: header names (not values, which hold keys) and body sizes.
+                     QJsonArray list;
+                     const auto add = [&list](const QString &api, const SandboxRequest &r) {
+                         QJsonArray names;
+                         for (const auto &h : r.headers)
+                             names.append(QString::fromLatin1(h.first.toLower()));
+                         list.append(QJsonObject{{QStringLiteral("api"), api},
+                                                 {QStringLiteral("method"), QString::fromLatin1(r.method)},
+                                                 {QStringLiteral("path"), r.path},
+                                                 {QStringLiteral("headers"), names},
+                                                 {QStringLiteral("bodyBytes"), qint64(r.body.size())}});
+                     };
+                     for (const SandboxRequest &r : m_gemini.requests())
+                         add(QStringLiteral("gemini"), r);
+                     for (const SandboxRequest &r : m_openai.requests())
+                         add(QStringLiteral("openai"), r);
+                     deliver(jsonReply(200, QJsonObject{{QStringLiteral("requests"), list}}), std::move(responder));
+                 });
+    m_http.setMissingHandler([](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        responder.write(QJsonDocument(QJsonObject{{QStringLiteral("error"),
+                                                   QJsonObject{{QStringLiteral("code"), 404},
+                                                               {QStringLiteral("message"),
+                                                                QStringLiteral("No sandbox route for %1").arg(request.url().path())},
+                                                               {QStringLiteral("status"), QStringLiteral("NOT_FOUND")}}}}),
+                        QHttpServerResponder::StatusCode::NotFound);
+    });
+}
+
+SandboxReply SandboxServer::control(const QHttpServerRequest &request)
+{
+    if (request.method() == QHttpServerRequest::Method::Delete)
+        m_faults.clear();
+    if (request.method() == QHttpServerRequest::Method::Post) {
+        const QString error = m_faults.apply(request.body());
+        if (!error.isEmpty())
+            return jsonReply(400, QJsonObject{{QStringLiteral("error"), error}});
+    }
+    return jsonReply(200, QJsonObject{{QStringLiteral("faults"), m_faults.toJson()}});
+}
+
+void SandboxServer::deliver(SandboxReply reply, QHttpServerResponder &&responder)
+{
+    // QHttpServer 6.4 keeps the connection open for as long as the responder is alive, so a
+    // delayed answer keeps the responder in a shared_ptr and writes from a timer. The socket
+    // is watched with a QPointer: a client that timed out and aborted has deleted it.
+    auto shared = std::make_shared<QHttpServerResponder>(std::move(responder));
+    QPointer<QTcpSocket> socket = shared->socket();
+    auto send = [shared, socket, reply = std::move(reply)]() mutable {
+        if (!socket || socket->state() != QAbstractSocket::ConnectedState)
+            return;
+        if (reply.drop) {
+            // Nothing at all comes back: the client sees the connection closed after its request.
+            socket->abort();
+            return;
+        }
+        shared->writeStatusLine(QHttpServerResponder::StatusCode(reply.status));
+        for (const auto &header : std::as_const(reply.headers))
+            shared->writeHeader(header.first, header.second);
+        shared->writeHeader("Content-Type", reply.contentType);
+        shared->writeHeader("Content-Length", QByteArray::number(reply.body.size()));
+        shared->writeBody(reply.body);
+    };
+    if (reply.delay.count() > 0)
+        QTimer::singleShot(reply.delay, &m_http, std::move(send));
+    else
+        send();
+}
+
+} // namespace CalStudio

@@ -1,4 +1,5 @@
 #include "ui/calendarpage.h"
+#include "ui/pagewidgets.h"
 
 #include "core/project/project.h"
 #include "qml/calendarpreviewmodel.h"
@@ -19,15 +20,6 @@ namespace CalStudio {
 
 namespace {
 
-QLabel *sectionHeading(const QString &text, qreal scale, QWidget *parent)
-{
-    auto *label = new QLabel(text, parent);
-    QFont font = label->font();
-    font.setPointSizeF(font.pointSizeF() * scale);
-    font.setBold(true);
-    label->setFont(font);
-    return label;
-}
 
 QLabel *noteLabel(const QString &text, QWidget *parent)
 {
@@ -59,13 +51,13 @@ CalendarPage::CalendarPage(QWidget *parent)
 
     auto *content = new QWidget(m_scroll);
     content->setObjectName(QStringLiteral("calendarForm"));
-    auto *heading = sectionHeading(tr("Calendar"), 1.6, content);
+    auto *heading = PageWidgets::heading(tr("Calendar"), 1.6, content);
     heading->setObjectName(QStringLiteral("pageHeading"));
     auto *intro = noteLabel(tr("The basics and the look of your calendar, with its holidays and personal dates. "
                                "Every change is saved as you go, and Edit ▸ Undo takes it back."),
         content);
     m_settings = new ProjectSettingsPage(content);
-    auto *datesHeading = sectionHeading(tr("Personal dates"), 1.2, content);
+    auto *datesHeading = PageWidgets::heading(tr("Personal dates"), 1.2, content);
     auto *datesIntro = noteLabel(tr("Birthdays, anniversaries and your own days off, printed in the day cells. "
                                     "Import them from your address book or calendar as an .ics file."),
         content);

@@ -1,4 +1,5 @@
 #include "ui/projectsettingspage.h"
+#include "ui/pagewidgets.h"
 
 #include "core/calendar/holidaycalendar.h"
 #include "core/calendar/pagetheme.h"
@@ -36,13 +37,6 @@ QLabel *makeErrorLabel(const QString &objectName, QWidget *parent)
     return label;
 }
 
-QLabel *makeNoteLabel(const QString &text, QWidget *parent)
-{
-    auto *label = new QLabel(text, parent);
-    label->setWordWrap(true);
-    label->setStyleSheet(QStringLiteral("color: #6f6a62;"));
-    return label;
-}
 
 // A field with its explanatory note and its error line underneath.
 QWidget *fieldBlock(QWidget *field, QLabel *note, QLabel *error, QWidget *parent)
@@ -117,7 +111,7 @@ ProjectSettingsPage::ProjectSettingsPage(QWidget *parent)
     , m_title(new QLineEdit(this))
     , m_year(new QSpinBox(this))
     , m_startMonth(new QComboBox(this))
-    , m_span(makeNoteLabel({}, this))
+    , m_span(PageWidgets::noteLabel({}, this))
     , m_weekStart(new QComboBox(this))
     , m_locale(new QComboBox(this))
     , m_layout(new QComboBox(this))
@@ -201,12 +195,12 @@ ProjectSettingsPage::ProjectSettingsPage(QWidget *parent)
     form->addRow(tr("&Weeks start on:"), fieldBlock(m_weekStart, nullptr, m_weekStartError, this));
     form->addRow(tr("&Language:"),
         fieldBlock(
-            m_locale, makeNoteLabel(tr("Used for month and day names on the pages."), this), m_localeError, this));
+            m_locale, PageWidgets::noteLabel(tr("Used for month and day names on the pages."), this), m_localeError, this));
     form->addRow(tr("Page lay&out:"), m_layout);
     form->addRow(tr("&Page theme:"), m_theme);
     form->addRow(tr("Extras:"), extras);
     auto *holidayBlock = fieldBlock(m_holidays,
-        makeNoteLabel(tr("Public holidays marked in the month grids. Untick any you do not want."), this),
+        PageWidgets::noteLabel(tr("Public holidays marked in the month grids. Untick any you do not want."), this),
         m_holidaysError, this);
     holidayBlock->layout()->addWidget(m_holidayList);
     form->addRow(tr("Public holi&days:"), holidayBlock);

@@ -1,4 +1,5 @@
 #include "ui/promptspage.h"
+#include "ui/pagewidgets.h"
 
 #include "core/calendar/calendarnames.h"
 #include "core/project/promptrules.h"
@@ -38,14 +39,6 @@ const QColor ErrorColour(0xb3, 0x26, 0x1e);
 const QColor AttentionColour(0x9a, 0x62, 0x00);
 const QString QuietStyle = QStringLiteral("color: #6f6a62;");
 
-QLabel *makeNoteLabel(const QString &text, QWidget *parent)
-{
-    auto *label = new QLabel(text, parent);
-    label->setWordWrap(true);
-    label->setTextFormat(Qt::PlainText);
-    label->setStyleSheet(QuietStyle);
-    return label;
-}
 
 QLabel *makeFieldLabel(const QString &text, QWidget *buddy, QWidget *parent)
 {
@@ -57,10 +50,6 @@ QLabel *makeFieldLabel(const QString &text, QWidget *buddy, QWidget *parent)
     return label;
 }
 
-QString shortcutHint(const QString &text, const QAction *action)
-{
-    return QStringLiteral("%1 (%2)").arg(text, action->shortcut().toString(QKeySequence::NativeText));
-}
 
 bool isTooLong(PromptIssue::Kind kind)
 {
@@ -77,15 +66,15 @@ PromptsPage::PromptsPage(PromptThemeLibrary *library, QWidget *parent)
     , m_stack(new QStackedWidget(this))
     , m_pages(new QListWidget(this))
     , m_heading(new QLabel(this))
-    , m_position(makeNoteLabel({}, this))
+    , m_position(PageWidgets::noteLabel({}, this))
     , m_title(new QLineEdit(this))
     , m_prompt(new QPlainTextEdit(this))
     , m_counter(new QLabel(this))
     , m_style(new QComboBox(this))
-    , m_styleDescription(makeNoteLabel({}, this))
+    , m_styleDescription(PageWidgets::noteLabel({}, this))
     , m_avoid(new QLineEdit(this))
     , m_issues(new QLabel(this))
-    , m_note(makeNoteLabel({}, this))
+    , m_note(PageWidgets::noteLabel({}, this))
     , m_noteTimer(new QTimer(this))
     , m_applyThemeButton(new QPushButton(tr("&Apply Theme…"), this))
     , m_suggestButton(new QPushButton(tr("S&uggest a Scene"), this))
@@ -123,24 +112,20 @@ PromptsPage::PromptsPage(PromptThemeLibrary *library, QWidget *parent)
     connect(m_nextPageAction, &QAction::triggered, this, [this] { moveSelection(1); });
 
     m_applyThemeButton->setObjectName(QStringLiteral("applyThemeButton"));
-    m_applyThemeButton->setToolTip(shortcutHint(tr("Fill all 13 pages from a ready-made theme"), m_applyThemeAction));
+    m_applyThemeButton->setToolTip(PageWidgets::shortcutHint(tr("Fill all 13 pages from a ready-made theme"), m_applyThemeAction));
     m_suggestButton->setObjectName(QStringLiteral("suggestButton"));
-    m_suggestButton->setToolTip(shortcutHint(tr("Replace this page's scene with another idea"), m_suggestAction));
+    m_suggestButton->setToolTip(PageWidgets::shortcutHint(tr("Replace this page's scene with another idea"), m_suggestAction));
     m_saveThemeButton->setObjectName(QStringLiteral("saveThemeButton"));
     m_saveThemeButton->setToolTip(
-        shortcutHint(tr("Keep these 13 prompts as a theme for your next calendars"), m_saveThemeAction));
+        PageWidgets::shortcutHint(tr("Keep these 13 prompts as a theme for your next calendars"), m_saveThemeAction));
     connect(m_applyThemeButton, &QPushButton::clicked, m_applyThemeAction, &QAction::trigger);
     connect(m_suggestButton, &QPushButton::clicked, m_suggestAction, &QAction::trigger);
     connect(m_saveThemeButton, &QPushButton::clicked, m_saveThemeAction, &QAction::trigger);
 
     // --- Header.
-    auto *heading = new QLabel(tr("Prompts"), this);
+    auto *heading = PageWidgets::heading(tr("Prompts"), 1.6, this);
     heading->setObjectName(QStringLiteral("pageHeading"));
-    QFont headingFont = heading->font();
-    headingFont.setPointSizeF(headingFont.pointSizeF() * 1.6);
-    headingFont.setBold(true);
-    heading->setFont(headingFont);
-    auto *intro = makeNoteLabel(tr("One scene for each page of your calendar. Describe what happens and where; "
+    auto *intro = PageWidgets::noteLabel(tr("One scene for each page of your calendar. Describe what happens and where; "
                                    "the style decides how it looks. Start from a theme or write your own."),
         this);
     m_note->setObjectName(QStringLiteral("statusNote"));
@@ -262,7 +247,7 @@ PromptsPage::PromptsPage(PromptThemeLibrary *library, QWidget *parent)
     grid->setRowMinimumHeight(row++, 6);
     grid->addWidget(makeFieldLabel(tr("A&void:"), m_avoid, this), row, 0);
     grid->addWidget(m_avoid, row++, 1);
-    grid->addWidget(makeNoteLabel(tr("Added to the request as things to leave out. Optional."), this), row++, 1);
+    grid->addWidget(PageWidgets::noteLabel(tr("Added to the request as things to leave out. Optional."), this), row++, 1);
 
     auto *splitter = new QSplitter(Qt::Horizontal, this);
     splitter->setObjectName(QStringLiteral("promptsSplitter"));

@@ -1,4 +1,5 @@
 #include "ui/selfiespage.h"
+#include "ui/pagewidgets.h"
 
 #include "core/imaging/selfieanalyzer.h"
 #include "core/project/project.h"
@@ -48,19 +49,7 @@ const QColor ErrorColour(0xb3, 0x26, 0x1e);
 
 enum StackPage { NoProjectPage, EmptyPage, SelfiesContentPage };
 
-QLabel *makeNoteLabel(const QString &text, QWidget *parent)
-{
-    auto *label = new QLabel(text, parent);
-    label->setWordWrap(true);
-    label->setTextFormat(Qt::PlainText);
-    label->setStyleSheet(QuietStyle);
-    return label;
-}
 
-QString shortcutHint(const QString &text, const QAction *action)
-{
-    return QStringLiteral("%1 (%2)").arg(text, action->shortcut().toString(QKeySequence::NativeText));
-}
 
 QString imageFilter()
 {
@@ -147,7 +136,7 @@ SelfiesPage::SelfiesPage(QWidget *parent)
     , m_grid(new QListView(this))
     , m_detail(new SelfieDetailView(this))
     , m_detailName(new QLabel(this))
-    , m_detailInfo(makeNoteLabel({}, this))
+    , m_detailInfo(PageWidgets::noteLabel({}, this))
     , m_faceHint(new QLabel(this))
     , m_checks(new QLabel(this))
     , m_addButton(new QPushButton(tr("&Add Photos…"), this))
@@ -193,20 +182,20 @@ SelfiesPage::SelfiesPage(QWidget *parent)
     connect(m_cancelAction, &QAction::triggered, this, &SelfiesPage::cancelImport);
 
     m_addButton->setObjectName(QStringLiteral("addPhotosButton"));
-    m_addButton->setToolTip(shortcutHint(tr("Choose photos or a folder of photos of you"), m_addAction));
+    m_addButton->setToolTip(PageWidgets::shortcutHint(tr("Choose photos or a folder of photos of you"), m_addAction));
     m_emptyAddButton->setObjectName(QStringLiteral("emptyAddPhotosButton"));
     m_forgetButton->setObjectName(QStringLiteral("forgetSelfiesButton"));
     m_forgetButton->setToolTip(tr("Remove all selfies from this calendar's file for good"));
     m_preferButton->setObjectName(QStringLiteral("preferSelfieButton"));
     m_preferButton->setCheckable(true);
     m_preferButton->setToolTip(
-        shortcutHint(tr("Preferred selfies are sent first when the pictures are made"), m_preferAction));
+        PageWidgets::shortcutHint(tr("Preferred selfies are sent first when the pictures are made"), m_preferAction));
     m_earlierButton->setObjectName(QStringLiteral("moveEarlierButton"));
-    m_earlierButton->setToolTip(shortcutHint(tr("Move the selected selfie one place earlier"), m_earlierAction));
+    m_earlierButton->setToolTip(PageWidgets::shortcutHint(tr("Move the selected selfie one place earlier"), m_earlierAction));
     m_laterButton->setObjectName(QStringLiteral("moveLaterButton"));
-    m_laterButton->setToolTip(shortcutHint(tr("Move the selected selfie one place later"), m_laterAction));
+    m_laterButton->setToolTip(PageWidgets::shortcutHint(tr("Move the selected selfie one place later"), m_laterAction));
     m_deleteButton->setObjectName(QStringLiteral("deleteSelfieButton"));
-    m_deleteButton->setToolTip(shortcutHint(tr("Remove the selected selfies (Undo brings them back)"), m_deleteAction));
+    m_deleteButton->setToolTip(PageWidgets::shortcutHint(tr("Remove the selected selfies (Undo brings them back)"), m_deleteAction));
     m_cancelButton->setObjectName(QStringLiteral("cancelImportButton"));
     m_cancelButton->setToolTip(tr("Stop importing (Esc); photos already imported stay"));
     connect(m_addButton, &QPushButton::clicked, m_addAction, &QAction::trigger);
@@ -219,13 +208,9 @@ SelfiesPage::SelfiesPage(QWidget *parent)
     connect(m_cancelButton, &QPushButton::clicked, m_cancelAction, &QAction::trigger);
 
     // --- Header.
-    auto *heading = new QLabel(tr("Selfies"), this);
+    auto *heading = PageWidgets::heading(tr("Selfies"), 1.6, this);
     heading->setObjectName(QStringLiteral("pageHeading"));
-    QFont headingFont = heading->font();
-    headingFont.setPointSizeF(headingFont.pointSizeF() * 1.6);
-    headingFont.setBold(true);
-    heading->setFont(headingFont);
-    auto *intro = makeNoteLabel(tr("The photos of you that the pictures are made from. 5 to 10 clear selfies "
+    auto *intro = PageWidgets::noteLabel(tr("The photos of you that the pictures are made from. 5 to 10 clear selfies "
                                    "with different head angles and light give the best likeness. They stay on "
                                    "this computer until you generate pictures."),
         this);
@@ -290,7 +275,7 @@ SelfiesPage::SelfiesPage(QWidget *parent)
     dropFont.setPointSizeF(dropFont.pointSizeF() * 1.35);
     dropFont.setBold(true);
     dropTitle->setFont(dropFont);
-    auto *dropNote = makeNoteLabel(tr("Photos straight from your phone work best: your face clearly visible, "
+    auto *dropNote = PageWidgets::noteLabel(tr("Photos straight from your phone work best: your face clearly visible, "
                                       "in focus and in good light, from a few different angles. JPEG, PNG, "
                                       "HEIC, WebP or TIFF; whole folders too. You can also paste a photo "
                                       "with Ctrl+V."),

@@ -3,6 +3,10 @@
 #include "app/cli/clicommands.h"
 #include "core/generation/generationrequest.h"
 #include "core/generation/masterbuilder.h"
+#include "core/generation/openaiprovider.h"
+#include "core/generation/geminiprovider.h"
+#include "core/generation/generationqueue.h"
+#include "core/generation/generationplanner.h"
 #include "core/generation/offlineprovider.h"
 #include "core/imaging/imagedecoder.h"
 #include "core/imaging/referencebuilder.h"
@@ -62,83 +66,23 @@ QString monthName(int month)
     return month == 0 ? QStringLiteral("Cover") : QLocale(QLocale::English).standaloneMonthName(month);
 }
 
-/// The exact text a provider gets: the scene, then how it looks, then what to leave out.
-QString promptSent(const MonthEntry &entry)
-{
-    QString prompt = entry.prompt.trimmed();
-    if (const auto preset = StylePreset::find(entry.style); preset && !preset->promptSuffix.isEmpty())
-        prompt += (prompt.isEmpty() ? QString() : QStringLiteral(" ")) + preset->promptSuffix.trimmed();
-    if (!entry.avoid.trimmed().isEmpty())
-        prompt += QStringLiteral(" Avoid: ") + entry.avoid.trimmed();
-    return prompt;
-}
+struct ProviderChoice {
+    QString model;
+    QString keyVariable; ///< environment variable the CLI reads the key from (never logged)
+    const char *defaultBaseUrl = nullptr;
+};
 
-/**
- * References from the project's best selfies: the best one as a full image and
- * a face crop, the next two as face crops (varied angles help a real model;
- * the offline provider uses the full image).
- */
-Result<QList<ReferenceImage>> buildReferences(const ProjectStore &store, QTextStream &err)
+std::optional<ProviderChoice> providerChoice(const QString &id)
 {
-    auto selfies = store.loadSelfies();
-    if (!selfies)
-        return selfies.error();
-    QList<SelfieAnalysis> analyses;
-    for (const SelfieRecord &r : *selfies) {
-        auto a = SelfieAnalysis::fromJson(QJsonDocument::fromJson(r.analysisJson).object());
-        SelfieAnalysis analysis = a ? *a : SelfieAnalysis {};
-        if (r.mainFace >= 0 && r.mainFace < analysis.faces.size())
-            analysis.mainFace = r.mainFace;
-        analyses.append(analysis);
-    }
-    const QList<int> picks = ReferenceBuilder::pickBest(analyses, 3);
-    if (picks.isEmpty()) {
-        err << "note: no usable selfie in the project; drafts show the month's background only" << Qt::endl;
-        return QList<ReferenceImage> {};
-    }
-    const ReferenceBuilder builder(
-        QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QStringLiteral("/references"));
-    QList<ReferenceImage> refs;
-    for (int i = 0; i < picks.size(); ++i) {
-        const SelfieRecord &record = selfies->at(picks.at(i));
-        const SelfieAnalysis &analysis = analyses.at(picks.at(i));
-        auto bytes = store.readBlob(record.blobId);
-        if (!bytes)
-            return bytes.error();
-        // References are at most 1536 px, so a 48 MP selfie need not be decoded in full.
-        auto decoded = ImageDecoder::decode(*bytes, {}, 2048);
-        if (!decoded)
-            return decoded.error();
-        const QImage &upright = decoded->image;
-        // The analysis may have been made on a different decode size.
-        const double sx = analysis.imageSize.width() > 0 ? double(upright.width()) / analysis.imageSize.width() : 1;
-        const double sy = analysis.imageSize.height() > 0 ? double(upright.height()) / analysis.imageSize.height() : 1;
-        const QRectF box = analysis.face()->box;
-        const QRectF face(box.x() * sx, box.y() * sy, box.width() * sx, box.height() * sy);
-        if (i == 0) {
-            auto full = builder.fullImage(upright, record.sourceSha256);
-            if (!full)
-                return full.error();
-            refs.append(*full);
-        }
-        auto crop = builder.faceCrop(upright, face, record.sourceSha256);
-        if (!crop)
-            return crop.error();
-        refs.append(*crop);
-    }
-    return refs;
-}
-
-QString statusOf(const GenerationError &e)
-{
-    switch (e.kind) {
-    case GenerationError::Kind::SafetyRefusal:
-        return QStringLiteral("refused");
-    case GenerationError::Kind::Cancelled:
-        return QStringLiteral("cancelled");
-    default:
-        return QStringLiteral("failed");
-    }
+    if (id == QLatin1String("offline"))
+        return ProviderChoice{QString::fromLatin1(OfflineProvider::ModelId), {}, nullptr};
+    if (id == QLatin1String("gemini"))
+        return ProviderChoice{QStringLiteral("gemini-3-pro-image"), QStringLiteral("CALSTUDIO_GEMINI_KEY"),
+                              GeminiProvider::DefaultBaseUrl};
+    if (id == QLatin1String("openai"))
+        return ProviderChoice{QStringLiteral("gpt-image-1"), QStringLiteral("CALSTUDIO_OPENAI_KEY"),
+                              OpenAIProvider::DefaultBaseUrl};
+    return std::nullopt;
 }
 
 } // namespace
@@ -148,18 +92,29 @@ int generateCommand(const QStringList &args, QTextStream &out, QTextStream &err,
     QCommandLineParser p;
     const QCommandLineOption providerOption(
         QStringLiteral("provider"), QStringLiteral("Image provider."), QStringLiteral("id"), QStringLiteral("offline"));
+    const QCommandLineOption modelOption(QStringLiteral("model"), QStringLiteral("Provider's model id."),
+                                         QStringLiteral("id"));
+    const QCommandLineOption baseUrlOption(QStringLiteral("base-url"),
+                                           QStringLiteral("API base URL (proxy, gateway or calstudio-sandbox)."),
+                                           QStringLiteral("url"));
     const QCommandLineOption monthsOption(QStringLiteral("months"), QStringLiteral("Months, e.g. 1-12 or 0,3."),
-        QStringLiteral("list"), QStringLiteral("1-12"));
+                                          QStringLiteral("list"), QStringLiteral("1-12"));
     const QCommandLineOption candidatesOption(QStringLiteral("candidates"), QStringLiteral("Candidates per month."),
-        QStringLiteral("n"), QStringLiteral("2"));
+                                              QStringLiteral("n"), QStringLiteral("2"));
     const QCommandLineOption sizeOption(QStringLiteral("size"), QStringLiteral("Output side in pixels."),
-        QStringLiteral("px"), QString::number(MasterBuilder::MasterSide));
-    const QCommandLineOption seedOption(
-        QStringLiteral("seed"), QStringLiteral("Base seed."), QStringLiteral("s"), QStringLiteral("1"));
-    p.addOptions({ providerOption, monthsOption, candidatesOption, sizeOption, seedOption });
-    const char *usage = "usage: calstudio-cli generate PROJECT --provider offline [--months 1-12] [--candidates 2] "
-                        "[--size N] [--seed S]";
-    if (!p.parse(QStringList { QStringLiteral("generate") } + args) || p.positionalArguments().size() != 1) {
+                                        QStringLiteral("px"), QString::number(MasterBuilder::MasterSide));
+    const QCommandLineOption seedOption(QStringLiteral("seed"), QStringLiteral("Base seed."), QStringLiteral("s"),
+                                        QStringLiteral("1"));
+    const QCommandLineOption resumeOption(QStringLiteral("resume"),
+                                          QStringLiteral("Only finish jobs left over from an interrupted run."));
+    const QCommandLineOption capOption(QStringLiteral("spend-cap"), QStringLiteral("Stop at this many USD."),
+                                       QStringLiteral("usd"), QStringLiteral("0"));
+    p.addOptions({providerOption, modelOption, baseUrlOption, monthsOption, candidatesOption, sizeOption, seedOption,
+                  resumeOption, capOption});
+    const char *usage = "usage: calstudio-cli generate PROJECT --provider offline|gemini|openai [--model ID] "
+                        "[--base-url URL] [--months 1-12] [--candidates 2] [--size N] [--seed S] [--spend-cap USD] "
+                        "[--resume]\n  keys come from CALSTUDIO_GEMINI_KEY / CALSTUDIO_OPENAI_KEY";
+    if (!p.parse(QStringList{QStringLiteral("generate")} + args) || p.positionalArguments().size() != 1) {
         err << (p.errorText().isEmpty() ? QString() : p.errorText() + QLatin1Char('\n')) << usage << Qt::endl;
         return ExitCode::Usage;
     }
@@ -167,117 +122,120 @@ int generateCommand(const QStringList &args, QTextStream &out, QTextStream &err,
     bool okCount = false;
     bool okSize = false;
     bool okSeed = false;
+    bool okCap = false;
     const int candidates = p.value(candidatesOption).toInt(&okCount);
     const int side = p.value(sizeOption).toInt(&okSize);
     const qint64 baseSeed = p.value(seedOption).toLongLong(&okSeed);
-    if (!months || !okCount || candidates < 1 || candidates > 4 || !okSize || side < 16 || side > 8192 || !okSeed) {
+    const double cap = p.value(capOption).toDouble(&okCap);
+    if (!months || !okCount || candidates < 1 || candidates > 4 || !okSize || side < 16 || side > 8192 || !okSeed
+        || !okCap) {
         err << "error: --months takes 0–12 (e.g. 1-12), --candidates 1–4, --size 16–8192" << Qt::endl
             << usage << Qt::endl;
         return ExitCode::Usage;
     }
     const QString providerId = p.value(providerOption);
-    if (providerId != QLatin1String("offline")) {
-        err << "error: provider “" << providerId
-            << "” is not available in this build yet; use --provider offline (no key, no network)" << Qt::endl;
+    const auto choice = providerChoice(providerId);
+    if (!choice) {
+        err << "error: unknown provider “" << providerId << "”; use offline, gemini or openai" << Qt::endl;
         return ExitCode::Usage;
     }
+    const QString apiKey = choice->keyVariable.isEmpty() ? QString() : qEnvironmentVariable(qPrintable(choice->keyVariable));
+    if (!choice->keyVariable.isEmpty() && apiKey.isEmpty()) {
+        err << "error: set " << choice->keyVariable << " to your " << providerId << " API key" << Qt::endl;
+        return ExitCode::Usage;
+    }
+    const QUrl baseUrl = p.isSet(baseUrlOption) ? QUrl(p.value(baseUrlOption))
+                                                : QUrl(QString::fromLatin1(choice->defaultBaseUrl ? choice->defaultBaseUrl : ""));
 
     auto store = ProjectStore::open(p.positionalArguments().constFirst());
     if (!store) {
         printError(err, store.error(), verbose);
         return ExitCode::Failed;
     }
-    auto entries = (*store)->loadMonths();
-    if (!entries) {
-        printError(err, entries.error(), verbose);
-        return ExitCode::Failed;
-    }
-    auto refs = buildReferences(**store, err);
-    if (!refs) {
-        printError(err, refs.error(), verbose);
-        return ExitCode::Failed;
-    }
+    GenerationPlanner planner(**store, QStandardPaths::writableLocation(QStandardPaths::CacheLocation)
+                                           + QStringLiteral("/references"));
+    GenerationQueue queue(
+        **store,
+        [&](const QString &id) -> std::unique_ptr<ImageProvider> {
+            if (id == QLatin1String("offline"))
+                return std::make_unique<OfflineProvider>();
+            const auto c = providerChoice(id);
+            const QString key = c && !c->keyVariable.isEmpty() ? qEnvironmentVariable(qPrintable(c->keyVariable)) : QString();
+            HttpProviderConfig config;
+            config.baseUrl = id == providerId ? baseUrl : QUrl(QString::fromLatin1(c ? c->defaultBaseUrl : ""));
+            config.apiKey = key;
+            if (id == QLatin1String("gemini"))
+                return std::make_unique<GeminiProvider>(config);
+            if (id == QLatin1String("openai"))
+                return std::make_unique<OpenAIProvider>(config);
+            return nullptr;
+        },
+        [&](const GenerationRequest &request, const GeneratedImage &image) { return planner.store(request, image); });
+    queue.setPreparer([&](GenerationRequest &request) { planner.prepare(request); });
+    queue.setSpendCap(cap);
 
-    OfflineProvider provider;
-    const int total = int(months->size()) * candidates;
-    int done = 0;
-    QStringList failedMonths;
-    for (const int month : *months) {
-        const MonthEntry entry = entries->value(month);
-        bool monthFailed = false;
-        std::optional<CandidateRecord> firstGood;
-        for (int i = 0; i < candidates; ++i) {
-            GenerationRequest request;
-            request.month = month;
-            request.provider = provider.id();
-            request.model = QString::fromLatin1(OfflineProvider::ModelId);
-            request.promptSent = promptSent(entry);
-            request.style = entry.style;
-            request.size = QSize(side, side);
-            request.seed = baseSeed * 1000 + month * 10 + i;
-            request.references = *refs;
-
-            QElapsedTimer timer;
-            timer.start();
-            ImageProvider::Outcome outcome;
-            QEventLoop loop;
-            QObject::connect(&provider, &ImageProvider::finished, &loop, [&](const ImageProvider::Outcome &o) {
-                outcome = o;
-                loop.quit();
-            });
-            provider.generate(request);
-            loop.exec();
-
-            CandidateRecord record;
-            record.month = month;
-            record.provider = request.provider;
-            record.model = request.model;
-            record.promptSent = request.promptSent;
-            record.seed = request.seed;
-            QByteArray bytes;
-            if (const auto *image = std::get_if<GeneratedImage>(&outcome)) {
-                record.model = image->model.isEmpty() ? request.model : image->model;
-                record.width = image->nativeSize.width();
-                record.height = image->nativeSize.height();
-                record.costMicros = qRound64(image->costUsd * 1e6);
-                record.status = QStringLiteral("done");
-                bytes = image->bytes;
-            } else {
-                const auto &error = std::get<GenerationError>(outcome);
-                record.status = statusOf(error);
-                record.error = error.message;
-                monthFailed = true;
-            }
-            if (auto st = (*store)->addCandidate(record, bytes); !st) {
-                printError(err, st.error(), verbose);
+    if (!p.isSet(resumeOption)) {
+        auto requests = planner.requests(*months, candidates, providerId,
+                                         p.isSet(modelOption) ? p.value(modelOption) : choice->model,
+                                         QSize(side, side), baseSeed);
+        if (!requests) {
+            printError(err, requests.error(), verbose);
+            return ExitCode::Failed;
+        }
+        for (const GenerationRequest &r : std::as_const(*requests)) {
+            if (auto id = queue.enqueue(r); !id) {
+                printError(err, id.error(), verbose);
                 return ExitCode::Failed;
             }
-            ++done;
-            err << "[" << done << "/" << total << "] " << monthName(month) << " candidate " << (i + 1) << "/"
-                << candidates << ": " << record.status;
-            if (!record.error.isEmpty())
-                err << " — " << record.error;
-            err << " (" << QString::number(timer.elapsed() / 1000.0, 'f', 1) << " s)" << Qt::endl;
-            if (record.status == QLatin1String("done") && !firstGood)
-                firstGood = record;
         }
-        if (entry.masterId == 0 && firstGood) {
-            auto master = MasterBuilder::makeMaster(**store, *firstGood);
-            if (!master) {
-                err << monthName(month) << ": master failed — " << master.error().userMessage << Qt::endl;
-                monthFailed = true;
-            } else {
-                err << monthName(month) << ": candidate " << firstGood->id << " is the master" << Qt::endl;
-            }
-        }
-        if (monthFailed)
-            failedMonths.append(monthName(month));
     }
-    if (!failedMonths.isEmpty()) {
-        err << "failed: " << failedMonths.join(QStringLiteral(", ")) << Qt::endl;
+
+    QEventLoop loop;
+    QHash<qint64, QString> reported;
+    QObject::connect(&queue, &GenerationQueue::jobChanged, &loop, [&](qint64 jobId) {
+        for (const QueueJobInfo &j : queue.jobs()) {
+            if (j.id != jobId || j.state == QLatin1String("queued") || j.state == QLatin1String("running")
+                || reported.value(j.id) == j.state)
+                continue;
+            reported.insert(j.id, j.state);
+            err << monthName(j.month) << " (job " << j.id << "): " << j.state;
+            if (!j.lastError.isEmpty() && j.state != QLatin1String("done"))
+                err << " — " << j.lastError;
+            if (!j.providerReason.isEmpty())
+                err << " [" << j.providerReason << "]";
+            err << Qt::endl;
+        }
+    });
+    QObject::connect(&queue, &GenerationQueue::idle, &loop, &QEventLoop::quit);
+    QObject::connect(&queue, &GenerationQueue::pausedBySpendCap, &loop, [&](double spent, double limit) {
+        err << "spend cap reached: $" << QString::number(spent, 'f', 2) << " of $" << QString::number(limit, 'f', 2)
+            << "; the remaining jobs stay queued (run again with --resume and a higher --spend-cap)" << Qt::endl;
+        loop.quit();
+    });
+    if (auto st = queue.start(); !st) {
+        printError(err, st.error(), verbose);
         return ExitCode::Failed;
     }
-    out << "generated " << total << " candidate(s) for " << months->size() << " month(s)" << Qt::endl;
+    if (queue.runningCount() > 0 || std::any_of(queue.jobs().begin(), queue.jobs().end(), [](const QueueJobInfo &j) {
+            return j.state == QLatin1String("queued");
+        }))
+        loop.exec();
+
+    int doneCount = 0;
+    QStringList failed;
+    for (const QueueJobInfo &j : queue.jobs()) {
+        if (j.state == QLatin1String("done"))
+            ++doneCount;
+        else if (!failed.contains(monthName(j.month)))
+            failed.append(monthName(j.month));
+    }
+    if (!planner.referenceError().isNull())
+        err << "note: " << planner.referenceError().userMessage << Qt::endl;
+    out << doneCount << " candidate(s) made; spent about $" << QString::number(queue.spent(), 'f', 2) << Qt::endl;
+    if (!failed.isEmpty()) {
+        err << "not finished: " << failed.join(QStringLiteral(", ")) << Qt::endl;
+        return ExitCode::Failed;
+    }
     return ExitCode::Ok;
 }
 

@@ -1,9 +1,11 @@
 #include "ui/mainwindow.h"
 
+#include "core/generation/apikeystore.h"
 #include "core/project/project.h"
 #include "core/project/projectstore.h"
 #include "core/project/promptthemelibrary.h"
 #include "core/project/recentprojects.h"
+#include "ui/apikeysdialog.h"
 #include "ui/calendarpage.h"
 #include "ui/errorbanner.h"
 #include "ui/promptspage.h"
@@ -243,6 +245,18 @@ void MainWindow::createActions()
     m_pastePhotosAction->setObjectName(QStringLiteral("actionPastePhotos"));
     m_pastePhotosAction->setShortcuts(QKeySequence::Paste);
     m_pastePhotosAction->setStatusTip(tr("Add the photo you copied to your selfies"));
+    edit->addSeparator();
+    // The user's API keys (OS keychain) and service addresses; one ApiKeyStore per window.
+    QAction *imageServices = edit->addAction(tr("Image &Services…"), this, [this] {
+        if (!m_apiKeyStore)
+            m_apiKeyStore = new ApiKeyStore(this);
+        auto *dialog = new ApiKeysDialog(m_apiKeyStore, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->open();
+    });
+    imageServices->setObjectName(QStringLiteral("actionImageServices"));
+    imageServices->setMenuRole(QAction::PreferencesRole);
+    imageServices->setStatusTip(tr("Your API keys for the image services"));
 
     m_goMenu = menuBar()->addMenu(tr("&Go"));
 

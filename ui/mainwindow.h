@@ -17,6 +17,7 @@ class QUndoGroup;
 
 namespace CalStudio {
 
+class ApiKeyStore;
 class CalendarPage;
 class PromptThemeLibrary;
 class PromptsPage;
@@ -164,6 +165,7 @@ private:
     QAction *m_closeAction = nullptr;
     QAction *m_pastePhotosAction = nullptr;
     bool m_saveErrorShown = false; ///< the banner shows a failed autosave
+    ApiKeyStore *m_apiKeyStore = nullptr; ///< the window's one key store, created on first use
 };
 
 } // namespace CalStudio

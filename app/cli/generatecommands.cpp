@@ -4,7 +4,9 @@
 #include "core/generation/generationrequest.h"
 #include "core/generation/masterbuilder.h"
 #include "core/generation/openaiprovider.h"
+#include "core/generation/falprovider.h"
 #include "core/generation/geminiprovider.h"
+#include "core/generation/replicateprovider.h"
 #include "core/generation/generationqueue.h"
 #include "core/generation/generationplanner.h"
 #include "core/generation/offlineprovider.h"
@@ -82,6 +84,12 @@ std::optional<ProviderChoice> providerChoice(const QString &id)
     if (id == QLatin1String("openai"))
         return ProviderChoice{QStringLiteral("gpt-image-1"), QStringLiteral("CALSTUDIO_OPENAI_KEY"),
                               OpenAIProvider::DefaultBaseUrl};
+    if (id == QLatin1String("replicate"))
+        return ProviderChoice{QString::fromLatin1(ReplicateProvider::DefaultModel),
+                              QStringLiteral("CALSTUDIO_REPLICATE_KEY"), ReplicateProvider::DefaultBaseUrl};
+    if (id == QLatin1String("fal"))
+        return ProviderChoice{QString::fromLatin1(FalProvider::DefaultModel), QStringLiteral("CALSTUDIO_FAL_KEY"),
+                              FalProvider::DefaultBaseUrl};
     return std::nullopt;
 }
 
@@ -111,9 +119,9 @@ int generateCommand(const QStringList &args, QTextStream &out, QTextStream &err,
                                        QStringLiteral("usd"), QStringLiteral("0"));
     p.addOptions({providerOption, modelOption, baseUrlOption, monthsOption, candidatesOption, sizeOption, seedOption,
                   resumeOption, capOption});
-    const char *usage = "usage: calstudio-cli generate PROJECT --provider offline|gemini|openai [--model ID] "
+    const char *usage = "usage: calstudio-cli generate PROJECT --provider offline|gemini|openai|replicate|fal [--model ID] "
                         "[--base-url URL] [--months 1-12] [--candidates 2] [--size N] [--seed S] [--spend-cap USD] "
-                        "[--resume]\n  keys come from CALSTUDIO_GEMINI_KEY / CALSTUDIO_OPENAI_KEY";
+                        "[--resume]\n  keys come from CALSTUDIO_GEMINI_KEY, _OPENAI_KEY, _REPLICATE_KEY or _FAL_KEY";
     if (!p.parse(QStringList{QStringLiteral("generate")} + args) || p.positionalArguments().size() != 1) {
         err << (p.errorText().isEmpty() ? QString() : p.errorText() + QLatin1Char('\n')) << usage << Qt::endl;
         return ExitCode::Usage;
@@ -136,7 +144,8 @@ int generateCommand(const QStringList &args, QTextStream &out, QTextStream &err,
     const QString providerId = p.value(providerOption);
     const auto choice = providerChoice(providerId);
     if (!choice) {
-        err << "error: unknown provider “" << providerId << "”; use offline, gemini or openai" << Qt::endl;
+        err << "error: unknown provider “" << providerId << "”; use offline, gemini, openai, replicate or fal"
+            << Qt::endl;
         return ExitCode::Usage;
     }
     const QString apiKey = choice->keyVariable.isEmpty() ? QString() : qEnvironmentVariable(qPrintable(choice->keyVariable));
@@ -168,6 +177,10 @@ int generateCommand(const QStringList &args, QTextStream &out, QTextStream &err,
                 return std::make_unique<GeminiProvider>(config);
             if (id == QLatin1String("openai"))
                 return std::make_unique<OpenAIProvider>(config);
+            if (id == QLatin1String("replicate"))
+                return std::make_unique<ReplicateProvider>(config);
+            if (id == QLatin1String("fal"))
+                return std::make_unique<FalProvider>(config);
             return nullptr;
         },
         [&](const GenerationRequest &request, const GeneratedImage &image) { return planner.store(request, image); });

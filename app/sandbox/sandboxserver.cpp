@@ -44,6 +44,8 @@ SandboxReply jsonReply(int status, const QJsonObject &object)
 SandboxServer::SandboxServer(const QString &validKey)
     : m_gemini(&m_faults, validKey)
     , m_openai(&m_faults, validKey)
+    , m_replicate(&m_faults, validKey)
+    , m_fal(&m_faults, validKey)
 {
     installRoutes();
 }
@@ -97,9 +99,24 @@ void SandboxServer::installRoutes()
                          add(QStringLiteral("gemini"), r);
                      for (const SandboxRequest &r : m_openai.requests())
                          add(QStringLiteral("openai"), r);
+                     for (const SandboxRequest &r : m_replicate.requests())
+                         add(QStringLiteral("replicate"), r);
+                     for (const SandboxRequest &r : m_fal.requests())
+                         add(QStringLiteral("fal"), r);
                      deliver(jsonReply(200, QJsonObject{{QStringLiteral("requests"), list}}), std::move(responder));
                  });
-    m_http.setMissingHandler([](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+    m_http.setMissingHandler([this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        // Replicate and fal.ai paths have variable depth: dispatched by prefix.
+        const QString path = request.url().path();
+        if (path.startsWith(QLatin1String("/v1/models/")) || path == QLatin1String("/v1/predictions")
+            || path.startsWith(QLatin1String("/v1/predictions/")) || path.startsWith(QLatin1String(ReplicateFake::FilePrefix))) {
+            deliver(m_replicate.handle(toSandboxRequest(request)), std::move(responder));
+            return;
+        }
+        if (path.startsWith(QLatin1String(FalFake::PathPrefix) + QLatin1Char('/'))) {
+            deliver(m_fal.handle(toSandboxRequest(request)), std::move(responder));
+            return;
+        }
         responder.write(QJsonDocument(QJsonObject{{QStringLiteral("error"),
                                                    QJsonObject{{QStringLiteral("code"), 404},
                                                                {QStringLiteral("message"),

@@ -1,8 +1,10 @@
 #pragma once
 
+#include "app/sandbox/falfake.h"
 #include "app/sandbox/faultplan.h"
 #include "app/sandbox/geminifake.h"
 #include "app/sandbox/openaifake.h"
+#include "app/sandbox/replicatefake.h"
 #include "app/sandbox/sandboxtypes.h"
 
 #include <QHostAddress>
@@ -14,7 +16,10 @@ class QHttpServerResponder;
 namespace CalStudio {
 
 /**
- * The sandbox's routes on one QHttpServer: Gemini and OpenAI fakes plus the
+ * The sandbox's routes on one QHttpServer: Gemini, OpenAI, Replicate and fal.ai
+ * fakes (the last two are reached by path prefix: `/v1/models/`, `/v1/predictions`,
+ * `/replicate-files/` and `/fal/`, whose variable-depth paths QHttpServer 6.4
+ * routes cannot express) plus the
  * control endpoints `POST|GET|DELETE /_sandbox/faults` and
  * `GET /_sandbox/requests`. Used by calstudio-sandbox and, in-process on an
  * OS-chosen port, by the provider tests. Route lambdas only convert the
@@ -31,6 +36,8 @@ public:
     FaultPlan &faults() { return m_faults; }
     GeminiFake &gemini() { return m_gemini; }
     OpenAIFake &openai() { return m_openai; }
+    ReplicateFake &replicate() { return m_replicate; }
+    FalFake &fal() { return m_fal; }
 
     static SandboxRequest toSandboxRequest(const QHttpServerRequest &request);
 
@@ -42,6 +49,8 @@ private:
     FaultPlan m_faults;
     GeminiFake m_gemini;
     OpenAIFake m_openai;
+    ReplicateFake m_replicate;
+    FalFake m_fal;
     QHttpServer m_http;
 };
 

@@ -13,6 +13,7 @@
 #include <QFileInfo>
 #include <QLockFile>
 #include <QSqlQuery>
+#include <QThread>
 #include <QUrl>
 #include <QtEndian>
 
@@ -230,7 +231,15 @@ Result<std::unique_ptr<QLockFile>> acquireLock(const QString &projectPath)
     if (lock->error() == QLockFile::LockFailedError) {
         qint64 pid = 0;
         QString host, app;
-        lock->getLockInfo(&pid, &host, &app);
+        if (!lock->getLockInfo(&pid, &host, &app)) {
+            // An empty or unreadable lock file names nobody: its writer was killed
+            // between creating and filling it (QLockFile does both in microseconds).
+            // Give a live writer a moment, then take it over rather than lock the
+            // user out of their project for good.
+            QThread::msleep(150);
+            if (!lock->getLockInfo(&pid, &host, &app) && lock->removeStaleLockFile() && lock->tryLock(0))
+                return lock;
+        }
         return Error(QStringLiteral("in_use"),
                      tr("“%1” is already open in another Calendar Studio window. Switch to that window, or close "
                         "the project there and try again.")

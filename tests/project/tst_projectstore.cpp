@@ -234,6 +234,18 @@ private Q_SLOTS:
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList{QStringLiteral("p.calstudio")});
     }
 
+    // A writer killed between creating and filling its lock file leaves an empty one; it must not lock the project forever.
+    void emptyLockFileIsTakenOver()
+    {
+        QTemporaryDir dir;
+        const QString path = makeProject(dir);
+        QFile lock(ProjectStore::lockFilePath(path));
+        QVERIFY(lock.open(QIODevice::WriteOnly));
+        lock.close();
+        auto store = ProjectStore::open(path);
+        QVERIFY2(store, qPrintable(store ? QString() : store.error().toString()));
+    }
+
     void lockIsReleasedOnClose()
     {
         QTemporaryDir dir;

@@ -1,5 +1,6 @@
 // Wire-level tests of GeminiProvider against the sandbox's GeminiFake, served in-process
 // by QHttpServer on an OS-chosen port (no subprocess, no network beyond loopback).
+#include "providertestsupport.h"
 #include "app/sandbox/faultplan.h"
 #include "app/sandbox/geminifake.h"
 #include "app/sandbox/sandboxserver.h"
@@ -18,22 +19,12 @@
 #include <QTest>
 
 using namespace CalStudio;
+using namespace CalStudio::ProviderTestSupport;
 using Kind = GenerationError::Kind;
 
 namespace {
 
 const QString kKey = QStringLiteral("gm-test-key-7f3a9c21");
-
-QByteArray jpegOf(const QColor &color)
-{
-    QImage image(64, 48, QImage::Format_RGB32);
-    image.fill(color);
-    QByteArray bytes;
-    QBuffer buffer(&bytes);
-    buffer.open(QIODevice::WriteOnly);
-    image.save(&buffer, "JPEG");
-    return bytes;
-}
 
 ReferenceImage reference(ReferenceImage::Kind kind, const QColor &color)
 {
@@ -83,13 +74,6 @@ qint64 peakRssKiB()
     return -1;
 }
 
-QMutex logMutex;
-QStringList capturedLog;
-void captureMessage(QtMsgType, const QMessageLogContext &context, const QString &message)
-{
-    QMutexLocker lock(&logMutex);
-    capturedLog.append(QString::fromUtf8(context.category ? context.category : "") + QLatin1Char(' ') + message);
-}
 
 } // namespace
 
@@ -120,13 +104,6 @@ private:
         if (outcomes.size() != 1)
             m_answerCountWrong = true;
         return outcomes.value(0, GenerationError{});
-    }
-
-    static GenerationError errorOf(const ImageProvider::Outcome &outcome)
-    {
-        if (const auto *error = std::get_if<GenerationError>(&outcome))
-            return *error;
-        return {};
     }
 
     std::unique_ptr<SandboxServer> m_server;

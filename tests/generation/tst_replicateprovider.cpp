@@ -1,5 +1,6 @@
 // Wire-level tests of ReplicateProvider against the sandbox's ReplicateFake, served in-process
 // by QHttpServer on an OS-chosen port.
+#include "providertestsupport.h"
 #include "app/sandbox/replicatefake.h"
 #include "app/sandbox/sandboxserver.h"
 #include "core/generation/replicateprovider.h"
@@ -15,22 +16,12 @@
 #include <QTest>
 
 using namespace CalStudio;
+using namespace CalStudio::ProviderTestSupport;
 using Kind = GenerationError::Kind;
 
 namespace {
 
 const QString kKey = QStringLiteral("r8_test_replicate_5a6b7c8d9e0f");
-
-QByteArray jpegOf(const QColor &color)
-{
-    QImage image(64, 48, QImage::Format_RGB32);
-    image.fill(color);
-    QByteArray bytes;
-    QBuffer buffer(&bytes);
-    buffer.open(QIODevice::WriteOnly);
-    image.save(&buffer, "JPEG");
-    return bytes;
-}
 
 ReferenceImage reference(ReferenceImage::Kind kind, const QColor &color)
 {
@@ -55,13 +46,6 @@ GenerationRequest requestFor(const QString &model = QString(), QSize size = QSiz
     return request;
 }
 
-QMutex logMutex;
-QStringList capturedLog;
-void captureMessage(QtMsgType, const QMessageLogContext &context, const QString &message)
-{
-    QMutexLocker lock(&logMutex);
-    capturedLog.append(QString::fromUtf8(context.category ? context.category : "") + QLatin1Char(' ') + message);
-}
 
 } // namespace
 
@@ -97,13 +81,6 @@ private:
         if (outcomes.size() != 1)
             m_answerCountWrong = true;
         return outcomes.value(0, GenerationError{});
-    }
-
-    static GenerationError errorOf(const ImageProvider::Outcome &outcome)
-    {
-        if (const auto *error = std::get_if<GenerationError>(&outcome))
-            return *error;
-        return {};
     }
 
     ReplicateFake &fake() { return m_server->replicate(); }

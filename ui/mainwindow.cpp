@@ -8,6 +8,8 @@
 #include "ui/apikeysdialog.h"
 #include "ui/calendarpage.h"
 #include "ui/errorbanner.h"
+#include "qml/generationboardmodel.h"
+#include "ui/generatepage.h"
 #include "ui/promptspage.h"
 #include "ui/selfiespage.h"
 #include "ui/uilogging.h"
@@ -27,6 +29,7 @@
 #include <QQmlError>
 #include <QQuickItem>
 #include <QQuickWidget>
+#include <QStatusBar>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStandardPaths>
@@ -98,6 +101,8 @@ MainWindow::MainWindow(QWidget *parent)
     , m_themeLibrary(std::make_unique<PromptThemeLibrary>(
           QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/themes")))
     , m_promptsPage(new PromptsPage(m_themeLibrary.get(), this))
+    , m_apiKeyStore(new ApiKeyStore(this))
+    , m_generatePage(new GeneratePage(m_apiKeyStore, this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     resize(1100, 740);
@@ -147,6 +152,11 @@ MainWindow::MainWindow(QWidget *parent)
     addJourneyStep(StepSelfies, tr("Selfies"), m_selfiesPage);
     connect(m_promptsPage, &PromptsPage::errorOccurred, this, &MainWindow::showError);
     addJourneyStep(StepPrompts, tr("Prompts"), m_promptsPage);
+    connect(m_generatePage, &GeneratePage::errorOccurred, this, &MainWindow::showError);
+    connect(m_generatePage, &GeneratePage::imageServicesRequested, this, &MainWindow::openImageServices);
+    connect(m_generatePage, &GeneratePage::runFinished, this,
+            [this](const QString &summary) { statusBar()->showMessage(summary, 15000); });
+    addJourneyStep(StepGenerate, tr("Generate"), m_generatePage);
 
     restoreSession();
     setProject(nullptr);
@@ -158,6 +168,8 @@ MainWindow::~MainWindow()
     m_calendarPage->setProject(nullptr);
     m_selfiesPage->setProject(nullptr);
     m_promptsPage->setProject(nullptr);
+    // Generation finishes storing what was paid for before the project closes.
+    m_generatePage->setProject(nullptr);
     m_project.reset();
     // The prompts page uses the theme library; it goes before the library does.
     delete m_promptsPage;
@@ -247,13 +259,7 @@ void MainWindow::createActions()
     m_pastePhotosAction->setStatusTip(tr("Add the photo you copied to your selfies"));
     edit->addSeparator();
     // The user's API keys (OS keychain) and service addresses; one ApiKeyStore per window.
-    QAction *imageServices = edit->addAction(tr("Image &Services…"), this, [this] {
-        if (!m_apiKeyStore)
-            m_apiKeyStore = new ApiKeyStore(this);
-        auto *dialog = new ApiKeysDialog(m_apiKeyStore, this);
-        dialog->setAttribute(Qt::WA_DeleteOnClose);
-        dialog->open();
-    });
+    QAction *imageServices = edit->addAction(tr("Image &Services…"), this, &MainWindow::openImageServices);
     imageServices->setObjectName(QStringLiteral("actionImageServices"));
     imageServices->setMenuRole(QAction::PreferencesRole);
     imageServices->setStatusTip(tr("Your API keys for the image services"));
@@ -266,6 +272,13 @@ void MainWindow::createActions()
     about->setMenuRole(QAction::AboutRole);
 
     refreshRecentMenu();
+}
+
+void MainWindow::openImageServices()
+{
+    auto *dialog = new ApiKeysDialog(m_apiKeyStore, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
 }
 
 void MainWindow::addJourneyStep(const QString &id, const QString &title, QWidget *page)
@@ -425,6 +438,7 @@ void MainWindow::setProject(std::unique_ptr<Project> project)
     m_calendarPage->setProject(nullptr);
     m_selfiesPage->setProject(nullptr);
     m_promptsPage->setProject(nullptr);
+    m_generatePage->setProject(nullptr);
     // The old project writes what is left and releases its lock here.
     m_project = std::move(project);
 
@@ -457,6 +471,7 @@ void MainWindow::setProject(std::unique_ptr<Project> project)
         m_calendarPage->setProject(p);
         m_selfiesPage->setProject(p);
         m_promptsPage->setProject(p);
+        m_generatePage->setProject(p);
         m_views->setCurrentWidget(m_projectView);
         (void)showJourneyStep(StepCalendar);
     } else {
@@ -611,6 +626,14 @@ void MainWindow::saveAsInteractive()
 {
     if (!m_project)
         return;
+    if (m_generatePage->board()->busy()) {
+        // The queue writes to the file being copied; a copy mid-run would strand the pictures on their way.
+        showError(Error(QStringLiteral("busy"),
+                        tr("Pictures are being generated. Wait until they are done (or cancel them on the Generate "
+                           "page), then save a copy."),
+                        {}));
+        return;
+    }
     const QFileInfo current(m_project->path());
     const QString suggestion
         = current.dir().filePath(tr("%1 copy").arg(current.completeBaseName()) + QLatin1Char('.') + ProjectSuffix);

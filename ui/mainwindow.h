@@ -18,6 +18,7 @@ class QUndoGroup;
 namespace CalStudio {
 
 class ApiKeyStore;
+class GeneratePage;
 class CalendarPage;
 class PromptThemeLibrary;
 class PromptsPage;
@@ -41,6 +42,7 @@ public:
     static inline const QString StepCalendar = QStringLiteral("calendar");
     static inline const QString StepSelfies = QStringLiteral("selfies");
     static inline const QString StepPrompts = QStringLiteral("prompts");
+    static inline const QString StepGenerate = QStringLiteral("generate");
 
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -133,6 +135,7 @@ private:
     void saveAsInteractive();
     void nextYearInteractive();
     void showAbout();
+    void openImageServices();
     void showWelcome();
     [[nodiscard]] bool flushBeforeSwitching();
 
@@ -156,6 +159,8 @@ private:
     // The library outlives the page that uses it (members are destroyed in reverse order).
     std::unique_ptr<PromptThemeLibrary> m_themeLibrary;
     PromptsPage *m_promptsPage;
+    ApiKeyStore *m_apiKeyStore; ///< the window's one key store (the Generate page and Image Services share it)
+    GeneratePage *m_generatePage;
     QList<JourneyStep> m_steps;
 
     QMenu *m_recentMenu = nullptr;
@@ -165,7 +170,6 @@ private:
     QAction *m_closeAction = nullptr;
     QAction *m_pastePhotosAction = nullptr;
     bool m_saveErrorShown = false; ///< the banner shows a failed autosave
-    ApiKeyStore *m_apiKeyStore = nullptr; ///< the window's one key store, created on first use
 };
 
 } // namespace CalStudio

@@ -3,16 +3,12 @@
 #include "app/cli/clicommands.h"
 #include "core/generation/generationrequest.h"
 #include "core/generation/masterbuilder.h"
-#include "core/generation/openaiprovider.h"
-#include "core/generation/falprovider.h"
-#include "core/generation/geminiprovider.h"
-#include "core/generation/replicateprovider.h"
-#include "core/generation/generationqueue.h"
-#include "core/generation/generationplanner.h"
-#include "core/generation/offlineprovider.h"
+#include "core/generation/generationsession.h"
+#include "core/generation/providercatalog.h"
 #include "core/imaging/imagedecoder.h"
 #include "core/imaging/referencebuilder.h"
 #include "core/imaging/selfieanalysis.h"
+#include "core/project/project.h"
 #include "core/project/projectstore.h"
 #include "core/project/stylepreset.h"
 
@@ -68,31 +64,6 @@ QString monthName(int month)
     return month == 0 ? QStringLiteral("Cover") : QLocale(QLocale::English).standaloneMonthName(month);
 }
 
-struct ProviderChoice {
-    QString model;
-    QString keyVariable; ///< environment variable the CLI reads the key from (never logged)
-    const char *defaultBaseUrl = nullptr;
-};
-
-std::optional<ProviderChoice> providerChoice(const QString &id)
-{
-    if (id == QLatin1String("offline"))
-        return ProviderChoice{QString::fromLatin1(OfflineProvider::ModelId), {}, nullptr};
-    if (id == QLatin1String("gemini"))
-        return ProviderChoice{QStringLiteral("gemini-3-pro-image"), QStringLiteral("CALSTUDIO_GEMINI_KEY"),
-                              GeminiProvider::DefaultBaseUrl};
-    if (id == QLatin1String("openai"))
-        return ProviderChoice{QStringLiteral("gpt-image-1"), QStringLiteral("CALSTUDIO_OPENAI_KEY"),
-                              OpenAIProvider::DefaultBaseUrl};
-    if (id == QLatin1String("replicate"))
-        return ProviderChoice{QString::fromLatin1(ReplicateProvider::DefaultModel),
-                              QStringLiteral("CALSTUDIO_REPLICATE_KEY"), ReplicateProvider::DefaultBaseUrl};
-    if (id == QLatin1String("fal"))
-        return ProviderChoice{QString::fromLatin1(FalProvider::DefaultModel), QStringLiteral("CALSTUDIO_FAL_KEY"),
-                              FalProvider::DefaultBaseUrl};
-    return std::nullopt;
-}
-
 } // namespace
 
 int generateCommand(const QStringList &args, QTextStream &out, QTextStream &err, bool verbose)
@@ -142,73 +113,47 @@ int generateCommand(const QStringList &args, QTextStream &out, QTextStream &err,
         return ExitCode::Usage;
     }
     const QString providerId = p.value(providerOption);
-    const auto choice = providerChoice(providerId);
-    if (!choice) {
+    const auto info = ProviderCatalog::find(providerId);
+    if (!info) {
         err << "error: unknown provider “" << providerId << "”; use offline, gemini, openai, replicate or fal"
             << Qt::endl;
         return ExitCode::Usage;
     }
-    const QString apiKey = choice->keyVariable.isEmpty() ? QString() : qEnvironmentVariable(qPrintable(choice->keyVariable));
-    if (!choice->keyVariable.isEmpty() && apiKey.isEmpty()) {
-        err << "error: set " << choice->keyVariable << " to your " << providerId << " API key" << Qt::endl;
+    if (info->needsKey && qEnvironmentVariable(qPrintable(info->keyVariable)).isEmpty()) {
+        err << "error: set " << info->keyVariable << " to your " << info->displayName << " API key" << Qt::endl;
         return ExitCode::Usage;
     }
-    const QUrl baseUrl = p.isSet(baseUrlOption) ? QUrl(p.value(baseUrlOption))
-                                                : QUrl(QString::fromLatin1(choice->defaultBaseUrl ? choice->defaultBaseUrl : ""));
 
-    auto store = ProjectStore::open(p.positionalArguments().constFirst());
-    if (!store) {
-        printError(err, store.error(), verbose);
+    auto project = Project::open(p.positionalArguments().constFirst());
+    if (!project) {
+        printError(err, project.error(), verbose);
         return ExitCode::Failed;
     }
-    GenerationPlanner planner(**store, QStandardPaths::writableLocation(QStandardPaths::CacheLocation)
-                                           + QStringLiteral("/references"));
-    GenerationQueue queue(
-        **store,
-        [&](const QString &id) -> std::unique_ptr<ImageProvider> {
-            if (id == QLatin1String("offline"))
-                return std::make_unique<OfflineProvider>();
-            const auto c = providerChoice(id);
-            const QString key = c && !c->keyVariable.isEmpty() ? qEnvironmentVariable(qPrintable(c->keyVariable)) : QString();
-            HttpProviderConfig config;
-            config.baseUrl = id == providerId ? baseUrl : QUrl(QString::fromLatin1(c ? c->defaultBaseUrl : ""));
-            config.apiKey = key;
-            if (id == QLatin1String("gemini"))
-                return std::make_unique<GeminiProvider>(config);
-            if (id == QLatin1String("openai"))
-                return std::make_unique<OpenAIProvider>(config);
-            if (id == QLatin1String("replicate"))
-                return std::make_unique<ReplicateProvider>(config);
-            if (id == QLatin1String("fal"))
-                return std::make_unique<FalProvider>(config);
-            return nullptr;
-        },
-        [&](const GenerationRequest &request, const GeneratedImage &image) { return planner.store(request, image); });
-    queue.setPreparer([&](GenerationRequest &request) { planner.prepare(request); });
-    queue.setSpendCap(cap);
-
-    if (!p.isSet(resumeOption)) {
-        auto requests = planner.requests(*months, candidates, providerId,
-                                         p.isSet(modelOption) ? p.value(modelOption) : choice->model,
-                                         QSize(side, side), baseSeed);
-        if (!requests) {
-            printError(err, requests.error(), verbose);
-            return ExitCode::Failed;
-        }
-        for (const GenerationRequest &r : std::as_const(*requests)) {
-            if (auto id = queue.enqueue(r); !id) {
-                printError(err, id.error(), verbose);
-                return ExitCode::Failed;
-            }
+    if (p.isSet(capOption)) {
+        if (auto st = (*project)->setSpendCap(cap); !st) {
+            printError(err, st.error(), verbose);
+            return ExitCode::Usage;
         }
     }
+    GenerationSession session(**project, QStandardPaths::writableLocation(QStandardPaths::CacheLocation)
+                                             + QStringLiteral("/references"));
+    const QUrl baseUrl(p.value(baseUrlOption));
+    session.setConfigLookup([&](const QString &id) {
+        HttpProviderConfig config;
+        const auto c = ProviderCatalog::find(id);
+        config.baseUrl = id == providerId && p.isSet(baseUrlOption) ? baseUrl : c ? c->defaultBaseUrl : QUrl();
+        // The key goes from the environment into the request's auth header only.
+        config.apiKey = c && c->needsKey ? qEnvironmentVariable(qPrintable(c->keyVariable)) : QString();
+        return config;
+    });
+    QObject::connect(&session, &GenerationSession::errorOccurred, [&](const Error &error) { printError(err, error, verbose); });
 
+    GenerationQueue &queue = session.queue();
     QEventLoop loop;
     QHash<qint64, QString> reported;
     QObject::connect(&queue, &GenerationQueue::jobChanged, &loop, [&](qint64 jobId) {
         for (const QueueJobInfo &j : queue.jobs()) {
-            if (j.id != jobId || j.state == QLatin1String("queued") || j.state == QLatin1String("running")
-                || reported.value(j.id) == j.state)
+            if (j.id != jobId || reported.value(j.id) == j.state)
                 continue;
             reported.insert(j.id, j.state);
             err << monthName(j.month) << " (job " << j.id << "): " << j.state;
@@ -225,14 +170,35 @@ int generateCommand(const QStringList &args, QTextStream &out, QTextStream &err,
             << "; the remaining jobs stay queued (run again with --resume and a higher --spend-cap)" << Qt::endl;
         loop.quit();
     });
-    if (auto st = queue.start(); !st) {
-        printError(err, st.error(), verbose);
-        return ExitCode::Failed;
+
+    if (p.isSet(resumeOption)) {
+        if (auto st = session.resume(); !st) {
+            printError(err, st.error(), verbose);
+            return ExitCode::Failed;
+        }
+    } else {
+        GenerationSession::RunOptions options;
+        options.months = *months;
+        options.candidates = candidates;
+        options.provider = providerId;
+        options.model = p.value(modelOption);
+        options.side = side;
+        options.baseSeed = baseSeed;
+        err << "estimate: " << GenerationSession::estimate(options).text() << Qt::endl;
+        if (auto ids = session.generate(options); !ids) {
+            printError(err, ids.error(), verbose);
+            return ExitCode::Failed;
+        }
     }
-    if (queue.runningCount() > 0 || std::any_of(queue.jobs().begin(), queue.jobs().end(), [](const QueueJobInfo &j) {
-            return j.state == QLatin1String("queued");
-        }))
+    const auto pending = [&] {
+        const QList<QueueJobInfo> jobs = queue.jobs();
+        return !queue.isPaused() && std::any_of(jobs.begin(), jobs.end(), [](const QueueJobInfo &j) {
+            return j.state == QLatin1String("queued") || j.state == QLatin1String("running");
+        });
+    };
+    if (pending())
         loop.exec();
+    session.waitForMasters();
 
     int doneCount = 0;
     QStringList failed;
@@ -242,9 +208,14 @@ int generateCommand(const QStringList &args, QTextStream &out, QTextStream &err,
         else if (!failed.contains(monthName(j.month)))
             failed.append(monthName(j.month));
     }
-    if (!planner.referenceError().isNull())
-        err << "note: " << planner.referenceError().userMessage << Qt::endl;
-    out << doneCount << " candidate(s) made; spent about $" << QString::number(queue.spent(), 'f', 2) << Qt::endl;
+    if (!session.planner().referenceError().isNull())
+        err << "note: " << session.planner().referenceError().userMessage << Qt::endl;
+    if (auto st = (*project)->flush(); !st) {
+        printError(err, st.error(), verbose);
+        return ExitCode::Failed;
+    }
+    out << doneCount << " candidate(s) made; spent about $" << QString::number(session.spentUsd(), 'f', 2)
+        << " on this project" << Qt::endl;
     if (!failed.isEmpty()) {
         err << "not finished: " << failed.join(QStringLiteral(", ")) << Qt::endl;
         return ExitCode::Failed;

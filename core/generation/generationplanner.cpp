@@ -1,7 +1,6 @@
 #include "core/generation/generationplanner.h"
 
 #include "core/generation/generationlogging.h"
-#include "core/generation/masterbuilder.h"
 #include "core/imaging/imagedecoder.h"
 #include "core/imaging/referencebuilder.h"
 #include "core/imaging/selfieanalysis.h"
@@ -116,7 +115,8 @@ Result<QList<ReferenceImage>> GenerationPlanner::buildReferences() const
     return refs;
 }
 
-Status GenerationPlanner::store(const GenerationRequest &request, const GeneratedImage &image)
+Result<CandidateRecord> GenerationPlanner::storeCandidate(const GenerationRequest &request,
+                                                          const GeneratedImage &image)
 {
     CandidateRecord record;
     record.month = request.month;
@@ -129,16 +129,8 @@ Status GenerationPlanner::store(const GenerationRequest &request, const Generate
     record.costMicros = qRound64(image.costUsd * 1e6);
     record.status = QStringLiteral("done");
     if (auto st = m_store.addCandidate(record, image.bytes); !st)
-        return st;
-    auto months = m_store.loadMonths();
-    if (!months)
-        return months.error();
-    if (months->at(request.month).masterId == 0) {
-        auto master = MasterBuilder::makeMaster(m_store, record);
-        if (!master)
-            return master.error();
-    }
-    return Status::success();
+        return st.error();
+    return record;
 }
 
 } // namespace CalStudio

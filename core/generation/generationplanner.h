@@ -3,6 +3,7 @@
 #include "core/common/result.h"
 #include "core/generation/generationrequest.h"
 #include "core/generation/generationresult.h"
+#include "core/project/candidaterecord.h"
 #include "core/project/monthentry.h"
 
 #include <optional>
@@ -39,11 +40,11 @@ public:
     [[nodiscard]] const Error &referenceError() const { return m_referenceError; }
 
     /**
-     * The queue's result sink: stores the image as a candidate with its
-     * provenance, and makes it the month's 4096² master when the month has
-     * none yet.
+     * Stores a finished image as a candidate of its month with its
+     * provenance (provider, model, prompt as sent, seed, native size, cost
+     * estimate). Making masters is GenerationSession's job, off this thread.
      */
-    Status store(const GenerationRequest &request, const GeneratedImage &image);
+    Result<CandidateRecord> storeCandidate(const GenerationRequest &request, const GeneratedImage &image);
 
 private:
     Result<QList<ReferenceImage>> buildReferences() const;

@@ -17,6 +17,7 @@ struct GenerationQueue::Job {
     std::unique_ptr<ImageProvider> provider; ///< while running
     QElapsedTimer running;
     QString providerReason;
+    std::optional<GenerationError::Kind> errorKind; ///< of the last failure, this session only
 };
 
 namespace {
@@ -313,6 +314,7 @@ void GenerationQueue::onFinished(qint64 jobId, const ImageProvider::Outcome &out
         const auto &error = std::get<GenerationError>(outcome);
         job->record.lastError = error.message;
         job->providerReason = error.providerReason;
+        job->errorKind = error.kind;
         if (error.retryable() && job->record.attempts < m_maxAttempts) {
             job->record.state = Queued;
             job->record.nextAttemptAt =
@@ -353,7 +355,8 @@ QList<QueueJobInfo> GenerationQueue::jobs() const
     for (const auto &job : m_all) {
         list.append(QueueJobInfo{job->record.id, job->request.month, job->request.provider, job->record.state,
                                  job->record.attempts, job->record.lastError, job->providerReason,
-                                 job->record.state == Running ? job->running.elapsed() : 0});
+                                 job->record.state == Running ? job->running.elapsed() : 0, job->errorKind,
+                                 job->request.seed, job->record.nextAttemptAt});
     }
     std::sort(list.begin(), list.end(), [](const QueueJobInfo &a, const QueueJobInfo &b) { return a.id < b.id; });
     return list;

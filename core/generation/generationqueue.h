@@ -29,6 +29,9 @@ struct QueueJobInfo {
     QString lastError;
     QString providerReason; ///< e.g. a safety block's reason, for the "reword" hint
     qint64 runningMs = 0; ///< elapsed while running
+    std::optional<GenerationError::Kind> errorKind; ///< of the last failure (known for this session's attempts)
+    qint64 seed = 0;
+    QDateTime nextAttemptAt; ///< of a queued retry; invalid when it may run at once
 };
 
 /**

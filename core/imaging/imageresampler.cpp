@@ -35,7 +35,10 @@ ImageLimits ImageResampler::masterInputLimits()
     return limits;
 }
 
-Result<SquareMaster> ImageResampler::toSquareMaster(const QByteArray &bytes, int side, const ImageLimits &limits)
+namespace {
+
+/// Decodes `bytes` (limits, EXIF orientation, ICC→sRGB as for selfies) and checks `side`.
+Result<QImage> decodeForMaster(const QByteArray &bytes, int side, const ImageLimits &limits)
 {
     if (side < 16 || side > 16384)
         return Error(QStringLiteral("bad_size"), tr("The master size must be between 16 and 16384 pixels."),
@@ -49,14 +52,18 @@ Result<SquareMaster> ImageResampler::toSquareMaster(const QByteArray &bytes, int
                                                      : decoded->image.convertToFormat(QImage::Format_RGB888);
     if (!VipsInit::ensure())
         return Error(QStringLiteral("resample_failed"), tr("The image library could not start."));
+    return source;
+}
 
+/// Cuts `square` out of `source` (RGB888 or RGBA8888) and scales it to side² with Lanczos-3.
+Result<SquareMaster> resampleSquare(const QImage &source, const QRect &square, int side)
+{
     SquareMaster master;
     master.nativeSize = source.size();
     const int w = source.width();
     const int h = source.height();
-    const int square = std::min(w, h);
-    master.cropped = w != h;
-    master.upscaled = square < side;
+    master.cropped = square != QRect(0, 0, w, h);
+    master.upscaled = square.width() < side;
     const int bands = source.hasAlphaChannel() ? 4 : 3;
 
     QImage result(side, side, QImage::Format_RGB888);
@@ -70,8 +77,8 @@ Result<SquareMaster> ImageResampler::toSquareMaster(const QByteArray &bytes, int
             = vips::VImage::new_from_memory(packed.data(), size_t(packed.size()), w, h, bands, VIPS_FORMAT_UCHAR);
         if (bands == 4)
             image = image.flatten(vips::VImage::option()->set("background", std::vector<double> { 255, 255, 255 }));
-        image = image.extract_area((w - square) / 2, (h - square) / 2, square, square);
-        const double scale = double(side) / double(square);
+        image = image.extract_area(square.x(), square.y(), square.width(), square.height());
+        const double scale = double(side) / double(square.width());
         image = image.resize(scale, vips::VImage::option()->set("kernel", VIPS_KERNEL_LANCZOS3));
         // resize rounds the output size; make it exactly side × side.
         if (image.width() != side || image.height() != side) {
@@ -99,8 +106,39 @@ Result<SquareMaster> ImageResampler::toSquareMaster(const QByteArray &bytes, int
         return png.error();
     master.png = std::move(*png);
     master.size = QSize(side, side);
-    qCDebug(lcImaging) << "master" << master.nativeSize << "->" << master.size << "cropped" << master.cropped;
+    qCDebug(lcImaging) << "master" << master.nativeSize << square << "->" << master.size;
     return master;
+}
+
+} // namespace
+
+Result<SquareMaster> ImageResampler::toSquareMaster(const QByteArray &bytes, int side, const ImageLimits &limits)
+{
+    auto source = decodeForMaster(bytes, side, limits);
+    if (!source)
+        return source.error();
+    const int w = source->width();
+    const int h = source->height();
+    const int square = std::min(w, h);
+    return resampleSquare(*source, QRect((w - square) / 2, (h - square) / 2, square, square), side);
+}
+
+Result<SquareMaster> ImageResampler::cropToSquareMaster(const QByteArray &bytes, const QRect &square, int side,
+    const ImageLimits &limits)
+{
+    auto source = decodeForMaster(bytes, side, limits);
+    if (!source)
+        return source.error();
+    if (square.isEmpty() || square.width() != square.height() || !source->rect().contains(square))
+        return Error(QStringLiteral("bad_crop"), tr("The part of the picture to keep does not fit the picture."),
+            QStringLiteral("square %1,%2 %3x%4 in %5x%6")
+                .arg(square.x())
+                .arg(square.y())
+                .arg(square.width())
+                .arg(square.height())
+                .arg(source->width())
+                .arg(source->height()));
+    return resampleSquare(*source, square, side);
 }
 
 } // namespace CalStudio

@@ -33,7 +33,7 @@ bool MonthCommand::mergeWith(const QUndoCommand *other)
     if (o->m_after.month != m_after.month || o->text() != text())
         return false;
     m_after = o->m_after;
-    setObsolete(m_after == m_before);
+    setObsolete(m_after.sameContent(m_before));
     return true;
 }
 

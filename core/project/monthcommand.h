@@ -8,7 +8,12 @@ namespace CalStudio {
 
 class Project;
 
-/// Undoable change of one calendar page. Consecutive edits of the same page merge.
+/**
+ * Undoable change of one calendar page's words (title, prompt, style,
+ * avoid). Consecutive edits of the same page merge. The chosen master is
+ * not part of it: Project::applyMonth keeps the month's current master, so
+ * undoing a prompt edit never brings back an old picture.
+ */
 class MonthCommand : public QUndoCommand {
 public:
     MonthCommand(Project *project, MonthEntry before, MonthEntry after, const QString &text);

@@ -17,6 +17,12 @@ struct MonthEntry {
     qint64 masterId = 0; ///< chosen master (0: none yet)
 
     friend bool operator==(const MonthEntry &, const MonthEntry &) = default;
+    /// Compares what the user writes on the page; the chosen master is not part of it.
+    [[nodiscard]] bool sameContent(const MonthEntry &other) const
+    {
+        return month == other.month && title == other.title && prompt == other.prompt && style == other.style
+            && avoid == other.avoid;
+    }
 };
 
 } // namespace CalStudio

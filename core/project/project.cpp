@@ -36,10 +36,13 @@ Project::~Project()
         if (auto st = flush(); !st)
             qCWarning(lcProject) << "could not save on close:" << st.error();
     }
-    // Selfies deleted in this session leave the file now that undo cannot bring them back.
+    // Selfies deleted in this session, and masters only undo could choose
+    // again, leave the file now that undo cannot bring them back.
     if (m_store->access() == ProjectStore::Access::ReadWrite) {
         if (auto st = m_store->purgeDeletedSelfies(); !st)
             qCWarning(lcProject) << "could not remove deleted selfies:" << st.error();
+        if (auto st = m_store->purgeUnusedMasters(); !st)
+            qCWarning(lcProject) << "could not remove unused masters:" << st.error();
     }
 }
 
@@ -75,6 +78,8 @@ Result<std::unique_ptr<Project>> Project::fromStore(std::unique_ptr<ProjectStore
         return off.error();
     // Left over from a session that ended without closing (a crash): finish the delete.
     if (auto st = store->purgeDeletedSelfies(); !st)
+        return st.error();
+    if (auto st = store->purgeUnusedMasters(); !st)
         return st.error();
     auto selfies = store->loadSelfies();
     if (!selfies)
@@ -178,6 +183,12 @@ Status Project::setNotesLine(bool on)
     return pushSetting(&ProjectSettings::notesLine, on, SettingsCommand::NotesLineField, tr("Show notes line"));
 }
 
+Status Project::setSpendCap(double usd)
+{
+    return pushSetting(&ProjectSettings::spendCapUsd, usd, SettingsCommand::SpendCapField,
+                       tr("Change spend limit"));
+}
+
 Status Project::setMonths(const QList<MonthEntry> &entries, const QString &undoText)
 {
     for (const MonthEntry &e : entries) {
@@ -186,12 +197,56 @@ Status Project::setMonths(const QList<MonthEntry> &entries, const QString &undoT
                          QString::number(e.month));
     }
     m_undoStack.beginMacro(undoText);
-    for (const MonthEntry &e : entries) {
-        if (e != m_months.at(e.month))
-            m_undoStack.push(new MonthCommand(this, m_months.at(e.month), e, undoText));
+    for (MonthEntry e : entries) {
+        const MonthEntry &current = m_months.at(e.month);
+        e.masterId = current.masterId; // words only (a theme carries no pictures)
+        if (!e.sameContent(current))
+            m_undoStack.push(new MonthCommand(this, current, e, undoText));
     }
     m_undoStack.endMacro();
     return Status::success();
+}
+
+Status Project::checkMaster(int month, qint64 masterId) const
+{
+    if (month < 0 || month >= MonthEntry::PageCount)
+        return Error(QStringLiteral("invalid_month"), tr("There is no such page in the calendar."),
+                     QString::number(month));
+    if (masterId < 0)
+        return Error(QStringLiteral("not_found"), tr("That picture is no longer in the project."),
+                     QString::number(masterId));
+    if (masterId == 0)
+        return Status::success();
+    auto info = m_store->masterInfo(masterId);
+    if (!info)
+        return info.error();
+    if (info->month != month)
+        return Error(QStringLiteral("wrong_month"), tr("That picture belongs to another month."),
+                     QStringLiteral("master %1 is of month %2, not %3").arg(masterId).arg(info->month).arg(month));
+    return Status::success();
+}
+
+Status Project::setMaster(int month, qint64 masterId, const QString &undoText)
+{
+    if (auto st = checkMaster(month, masterId); !st)
+        return st;
+    const qint64 current = m_months.at(month).masterId;
+    if (masterId == current)
+        return Status::success();
+    m_undoStack.push(new ReplaceCommand<qint64>([this, month](const qint64 &id) { applyMaster(month, id); },
+                                                current, masterId,
+                                                undoText.isEmpty() ? tr("Choose picture") : undoText));
+    return Status::success();
+}
+
+void Project::assignMaster(int month, qint64 masterId)
+{
+    if (auto st = checkMaster(month, masterId); !st) {
+        qCWarning(lcProject) << "not assigning master" << masterId << "to month" << month << st.error();
+        return;
+    }
+    if (m_months.at(month).masterId != masterId)
+        applyMaster(month, masterId);
 }
 
 Status Project::setSpecialDates(const QList<SpecialDate> &dates, const QString &undoText)
@@ -326,10 +381,12 @@ Status Project::setMonth(const MonthEntry &entry, const QString &undoText)
     if (entry.month < 0 || entry.month >= MonthEntry::PageCount)
         return Error(QStringLiteral("invalid_month"), tr("There is no such page in the calendar."),
                      QString::number(entry.month));
-    if (entry == m_months.at(entry.month))
+    const MonthEntry &current = m_months.at(entry.month);
+    if (entry.sameContent(current))
         return Status::success();
-    m_undoStack.push(new MonthCommand(this, m_months.at(entry.month), entry,
-                                      undoText.isEmpty() ? tr("Edit page") : undoText));
+    MonthEntry after = entry;
+    after.masterId = current.masterId;
+    m_undoStack.push(new MonthCommand(this, current, after, undoText.isEmpty() ? tr("Edit page") : undoText));
     return Status::success();
 }
 
@@ -345,10 +402,23 @@ void Project::applySettings(const ProjectSettings &settings)
 
 void Project::applyMonth(const MonthEntry &entry)
 {
-    m_months[entry.month] = entry;
+    // Only setMaster/assignMaster choose pictures: an undo of a prompt edit
+    // made before a master arrived must not take it away again.
+    MonthEntry &page = m_months[entry.month];
+    const qint64 masterId = page.masterId;
+    page = entry;
+    page.masterId = masterId;
     m_dirtyMonths.insert(entry.month);
     scheduleSave();
     Q_EMIT monthChanged(entry.month);
+}
+
+void Project::applyMaster(int month, qint64 masterId)
+{
+    m_months[month].masterId = masterId;
+    m_dirtyMonths.insert(month);
+    scheduleSave();
+    Q_EMIT masterChanged(month);
 }
 
 void Project::setAutosaveDelay(int ms)

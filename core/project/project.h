@@ -43,7 +43,7 @@ public:
      */
     Result<std::unique_ptr<Project>> createForNextYear(const QString &path);
 
-    /// Writes pending edits before closing.
+    /// Writes pending edits before closing; then removes deleted selfies and masters no month uses.
     ~Project() override;
 
     [[nodiscard]] QString path() const;
@@ -64,9 +64,30 @@ public:
     Status setPageTheme(const QString &themeId);
     Status setWeekNumbers(bool on);
     Status setNotesLine(bool on);
+    /// The generation spend cap in USD (0 = none, at most ProjectSettings::MaxSpendCapUsd).
+    Status setSpendCap(double usd);
+    /**
+     * Edits a page's words (title, prompt, style, avoid). `entry.masterId`
+     * is ignored: the page keeps its chosen master (see setMaster()).
+     */
     Status setMonth(const MonthEntry &entry, const QString &undoText = {});
-    /// Sets several pages as one undo step ("Apply theme").
+    /// Sets several pages as one undo step ("Apply theme"); like setMonth(), masters stay.
     Status setMonths(const QList<MonthEntry> &entries, const QString &undoText);
+
+    /**
+     * Chooses the master of `month` as one undo step (0: no master). The
+     * master must be a row of that month (ProjectStore::addMaster); errors
+     * "invalid_month", "not_found", "wrong_month". Saved by autosave like any
+     * page edit; masters only undo can reach stay in the file until the
+     * project closes.
+     */
+    Status setMaster(int month, qint64 masterId, const QString &undoText);
+    /**
+     * Gives `month` the master `masterId` without an undo step — for
+     * generation giving a month its first master automatically. An id that
+     * is not a master of that month is refused (logged, nothing changes).
+     */
+    void assignMaster(int month, qint64 masterId);
 
     [[nodiscard]] const QList<SpecialDate> &specialDates() const { return m_specialDates; }
     /// Replaces the personal dates (add, edit, remove, import are all this) as one undo step.
@@ -94,7 +115,9 @@ public:
 
     // Used by undo commands: change memory, notify, schedule autosave. No undo entry.
     void applySettings(const ProjectSettings &settings);
+    /// Changes a page's words; its chosen master stays as it is.
     void applyMonth(const MonthEntry &entry);
+    void applyMaster(int month, qint64 masterId);
     void applySpecialDates(const QList<SpecialDate> &dates);
     void applyHolidaysOff(const QSet<QString> &off);
     void applySelfies(const QList<SelfieRecord> &all);
@@ -117,7 +140,10 @@ public:
 
 Q_SIGNALS:
     void settingsChanged();
+    /// A page's words changed.
     void monthChanged(int month);
+    /// A page's chosen master changed (month(m).masterId).
+    void masterChanged(int month);
     void specialDatesChanged();
     void holidaysChanged();
     void selfiesChanged();
@@ -133,6 +159,8 @@ private:
     template<typename T>
     Status pushSetting(T ProjectSettings::*member, const T &value, int field, const QString &text);
     void scheduleSave();
+    /// Whether `masterId` (0 allowed) may be the master of `month`.
+    Status checkMaster(int month, qint64 masterId) const;
 
     std::unique_ptr<ProjectStore> m_store;
     ProjectSettings m_settings;

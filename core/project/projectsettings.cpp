@@ -97,6 +97,18 @@ Status ProjectSettings::validate() const
         return Error(QStringLiteral("invalid_theme"),
                      QCoreApplication::translate("ProjectSettings", "Choose one of the page themes in the list."),
                      pageTheme);
+    return validateSpendCap(spendCapUsd);
+}
+
+Status ProjectSettings::validateSpendCap(double usd)
+{
+    // Written so that NaN fails too.
+    if (!(usd >= 0 && usd <= MaxSpendCapUsd))
+        return Error(QStringLiteral("invalid_spend_cap"),
+                     QCoreApplication::translate("ProjectSettings",
+                                                 "The spend limit must be between $0 (no limit) and $%1.")
+                         .arg(MaxSpendCapUsd, 0, 'f', 0),
+                     QString::number(usd));
     return Status::success();
 }
 
@@ -112,7 +124,8 @@ bool ProjectSettings::sameContent(const ProjectSettings &other) const
     return title == other.title && year == other.year && startMonth == other.startMonth
         && weekStart == other.weekStart && locale == other.locale && holidayRegion == other.holidayRegion
         && pageLayout == other.pageLayout && pageTheme == other.pageTheme && weekNumbers == other.weekNumbers
-        && notesLine == other.notesLine;
+        && notesLine == other.notesLine
+        && spendCapUsd == other.spendCapUsd;
 }
 
 } // namespace CalStudio

@@ -31,6 +31,8 @@ Qt::DayOfWeek resolvedFirstDayOfWeek(WeekStart weekStart, const QLocale &locale)
 struct ProjectSettings {
     static constexpr int MinYear = 1970;
     static constexpr int MaxYear = 2200;
+    /// The highest spend cap the studio accepts, in USD (a typo guard, not a budget).
+    static constexpr double MaxSpendCapUsd = 10000;
 
     QString title;
     int year = 0;
@@ -42,6 +44,7 @@ struct ProjectSettings {
     QString pageTheme = QStringLiteral("classic"); ///< PageTheme id
     bool weekNumbers = false; ///< ISO week numbers beside the grid
     bool notesLine = false; ///< a ruled notes line under the grid
+    double spendCapUsd = 0; ///< generation stops when this much was spent (USD); 0 = no cap
     QDateTime createdAt;
     QDateTime updatedAt;
 
@@ -49,8 +52,10 @@ struct ProjectSettings {
     static ProjectSettings defaults(const QDate &today = QDate::currentDate(),
                                     const QLocale &systemLocale = QLocale::system());
 
-    /// Checks ranges (year 1970–2200, month 1–12, a parseable locale, a title, known layout and theme).
+    /// Checks ranges (year 1970–2200, month 1–12, a parseable locale, a title, known layout and theme, spend cap).
     [[nodiscard]] Status validate() const;
+    /// A spend cap must be a number from 0 (no cap) to MaxSpendCapUsd; error "invalid_spend_cap".
+    [[nodiscard]] static Status validateSpendCap(double usd);
 
     /// Last month shown, as (year, month): December of `year` for a January start.
     [[nodiscard]] std::pair<int, int> endYearMonth() const;

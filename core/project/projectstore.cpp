@@ -309,8 +309,8 @@ Result<std::unique_ptr<ProjectStore>> ProjectStore::create(const QString &path, 
             return tx.error();
         QSqlQuery q(db);
         q.prepare(QStringLiteral("INSERT INTO project (id, title, year, start_month, week_start, locale, "
-                                 "holiday_region, page_layout, page_theme, week_numbers, notes_line, created_at, "
-                                 "updated_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                                 "holiday_region, page_layout, page_theme, week_numbers, notes_line, spend_cap_usd, "
+                                 "created_at, updated_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
         const QString now = isoNow();
         q.addBindValue(text(settings.title));
         q.addBindValue(settings.year);
@@ -322,6 +322,7 @@ Result<std::unique_ptr<ProjectStore>> ProjectStore::create(const QString &path, 
         q.addBindValue(text(settings.pageTheme));
         q.addBindValue(settings.weekNumbers ? 1 : 0);
         q.addBindValue(settings.notesLine ? 1 : 0);
+        q.addBindValue(settings.spendCapUsd);
         q.addBindValue(settings.createdAt.isValid() ? settings.createdAt.toString(Qt::ISODateWithMs) : now);
         q.addBindValue(now);
         if (!q.exec())
@@ -457,7 +458,8 @@ Result<ProjectSettings> ProjectStore::loadSettings() const
 {
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral("SELECT title, year, start_month, week_start, locale, holiday_region, created_at, "
-                             "updated_at, page_layout, page_theme, week_numbers, notes_line FROM project WHERE id = 1"));
+                             "updated_at, page_layout, page_theme, week_numbers, notes_line, spend_cap_usd "
+                             "FROM project WHERE id = 1"));
     if (!q.exec())
         return sqlError(q.lastError(), QStringLiteral("load settings"));
     if (!q.next())
@@ -478,6 +480,7 @@ Result<ProjectSettings> ProjectStore::loadSettings() const
     s.pageTheme = q.value(9).toString();
     s.weekNumbers = q.value(10).toInt() != 0;
     s.notesLine = q.value(11).toInt() != 0;
+    s.spendCapUsd = q.value(12).toDouble();
     return s;
 }
 
@@ -491,7 +494,7 @@ Status ProjectStore::saveSettings(const ProjectSettings &settings)
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral("UPDATE project SET title = ?, year = ?, start_month = ?, week_start = ?, locale = ?, "
                              "holiday_region = ?, page_layout = ?, page_theme = ?, week_numbers = ?, notes_line = ?, "
-                             "updated_at = ? WHERE id = 1"));
+                             "spend_cap_usd = ?, updated_at = ? WHERE id = 1"));
     q.addBindValue(text(settings.title));
     q.addBindValue(settings.year);
     q.addBindValue(settings.startMonth);
@@ -502,6 +505,7 @@ Status ProjectStore::saveSettings(const ProjectSettings &settings)
     q.addBindValue(text(settings.pageTheme));
     q.addBindValue(settings.weekNumbers ? 1 : 0);
     q.addBindValue(settings.notesLine ? 1 : 0);
+    q.addBindValue(settings.spendCapUsd);
     q.addBindValue(isoNow());
     if (!q.exec())
         return sqlError(q.lastError(), QStringLiteral("save settings"));
@@ -768,27 +772,62 @@ Result<ProjectCounts> ProjectStore::counts() const
 {
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral("SELECT (SELECT COUNT(*) FROM selfie WHERE deleted = 0), (SELECT COUNT(*) FROM candidate), "
-                             "(SELECT COUNT(*) FROM master)"));
+                             "(SELECT COUNT(*) FROM month WHERE master_id IS NOT NULL)"));
     if (!q.exec() || !q.next())
         return sqlError(q.lastError(), QStringLiteral("count items"));
     return ProjectCounts{q.value(0).toInt(), q.value(1).toInt(), q.value(2).toInt()};
 }
 
+namespace {
+/// Columns of a MasterInfo, for `FROM master ma LEFT JOIN candidate c ON c.id = ma.candidate_id`.
+const QString MasterColumns = QStringLiteral(
+    "ma.id, ma.month, ma.width, ma.height, ma.native_width, ma.native_height, IFNULL(c.provider, ''), "
+    "IFNULL(c.model, ''), IFNULL(ma.candidate_id, 0), IFNULL(ma.selfie_id, 0)");
+
+MasterInfo masterFromQuery(const QSqlQuery &q)
+{
+    MasterInfo m;
+    m.id = q.value(0).toLongLong();
+    m.month = q.value(1).toInt();
+    m.width = q.value(2).toInt();
+    m.height = q.value(3).toInt();
+    m.nativeWidth = q.value(4).toInt();
+    m.nativeHeight = q.value(5).toInt();
+    m.provider = q.value(6).toString();
+    m.model = q.value(7).toString();
+    m.candidateId = q.value(8).toLongLong();
+    m.selfieId = q.value(9).toLongLong();
+    return m;
+}
+
+QVariant idOrNull(qint64 id)
+{
+    return id > 0 ? QVariant(id) : QVariant(QMetaType::fromType<qint64>());
+}
+
+bool validPage(int month)
+{
+    return month >= 0 && month < MonthEntry::PageCount;
+}
+
+Error invalidMonthError(int month)
+{
+    return Error(QStringLiteral("invalid_month"), tr("There is no month %1 in this project.").arg(month),
+                 QString::number(month));
+}
+} // namespace
+
 Result<QList<MasterInfo>> ProjectStore::masters() const
 {
     QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("SELECT ma.id, mo.month, ma.width, ma.height, ma.native_width, ma.native_height, "
-                             "IFNULL(c.provider, ''), IFNULL(c.model, '') "
-                             "FROM month mo JOIN master ma ON ma.id = mo.master_id "
-                             "LEFT JOIN candidate c ON c.id = ma.candidate_id ORDER BY mo.month"));
+    q.prepare(QStringLiteral("SELECT ") + MasterColumns
+              + QStringLiteral(" FROM month mo JOIN master ma ON ma.id = mo.master_id "
+                               "LEFT JOIN candidate c ON c.id = ma.candidate_id ORDER BY mo.month"));
     if (!q.exec())
         return sqlError(q.lastError(), QStringLiteral("list masters"));
     QList<MasterInfo> list;
-    while (q.next()) {
-        list.append(MasterInfo{q.value(0).toLongLong(), q.value(1).toInt(), q.value(2).toInt(), q.value(3).toInt(),
-                               q.value(4).toInt(), q.value(5).toInt(), q.value(6).toString(),
-                               q.value(7).toString()});
-    }
+    while (q.next())
+        list.append(masterFromQuery(q));
     return list;
 }
 
@@ -957,50 +996,203 @@ Result<QList<CandidateRecord>> ProjectStore::loadCandidates(int month) const
     return list;
 }
 
-Result<qint64> ProjectStore::setMaster(int month, qint64 candidateId, const QByteArray &masterBytes, int width,
-                                       int height, int nativeWidth, int nativeHeight)
+Result<qint64> ProjectStore::insertMaster(int month, const MasterSource &source, const QByteArray &png, QSize size,
+                                          QSize nativeSize)
 {
-    if (masterBytes.isEmpty())
+    if (!validPage(month))
+        return invalidMonthError(month);
+    if (png.isEmpty())
         return Error(QStringLiteral("empty"), tr("The master image is empty."));
-    Transaction tx(m_db);
-    if (!tx.isActive())
-        return tx.error();
-    auto blob = insertBlob(masterBytes);
+    if (size.isEmpty() || nativeSize.isEmpty())
+        return Error(QStringLiteral("bad_size"), tr("The master image has no size."),
+                     QStringLiteral("%1x%2, native %3x%4")
+                         .arg(size.width())
+                         .arg(size.height())
+                         .arg(nativeSize.width())
+                         .arg(nativeSize.height()));
+    if (source.candidateId > 0 && source.selfieId > 0)
+        return Error(QStringLiteral("invalid_source"),
+                     tr("A master comes from a generated picture or from a photo, not both."),
+                     QStringLiteral("candidate %1, selfie %2").arg(source.candidateId).arg(source.selfieId));
+    if (source.candidateId > 0) {
+        QSqlQuery c(m_db);
+        c.prepare(QStringLiteral("SELECT month FROM candidate WHERE id = ?"));
+        c.addBindValue(source.candidateId);
+        if (!c.exec())
+            return sqlError(c.lastError(), QStringLiteral("find candidate"));
+        if (!c.next())
+            return Error(QStringLiteral("not_found"), tr("That picture is no longer in the project."),
+                         QStringLiteral("candidate %1").arg(source.candidateId));
+        if (c.value(0).toInt() != month)
+            return Error(QStringLiteral("invalid_source"), tr("That picture belongs to another month."),
+                         QStringLiteral("candidate %1 is of month %2, not %3")
+                             .arg(source.candidateId)
+                             .arg(c.value(0).toInt())
+                             .arg(month));
+    }
+    if (source.selfieId > 0) {
+        QSqlQuery p(m_db);
+        p.prepare(QStringLiteral("SELECT 1 FROM selfie WHERE id = ?"));
+        p.addBindValue(source.selfieId);
+        if (!p.exec())
+            return sqlError(p.lastError(), QStringLiteral("find selfie"));
+        if (!p.next())
+            return Error(QStringLiteral("not_found"), tr("That photo is no longer in the project."),
+                         QStringLiteral("selfie %1").arg(source.selfieId));
+    }
+    auto blob = insertBlob(png);
     if (!blob)
         return blob.error();
     QSqlQuery insert(m_db);
-    insert.prepare(QStringLiteral("INSERT INTO master (month, candidate_id, blob_id, width, height, native_width, "
-                                  "native_height, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    insert.prepare(QStringLiteral("INSERT INTO master (month, candidate_id, selfie_id, blob_id, width, height, "
+                                  "native_width, native_height, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     insert.addBindValue(month);
-    insert.addBindValue(candidateId > 0 ? QVariant(candidateId) : QVariant(QMetaType(QMetaType::LongLong)));
+    insert.addBindValue(idOrNull(source.candidateId));
+    insert.addBindValue(idOrNull(source.selfieId));
     insert.addBindValue(*blob);
-    insert.addBindValue(width);
-    insert.addBindValue(height);
-    insert.addBindValue(nativeWidth);
-    insert.addBindValue(nativeHeight);
-    insert.addBindValue(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
+    insert.addBindValue(size.width());
+    insert.addBindValue(size.height());
+    insert.addBindValue(nativeSize.width());
+    insert.addBindValue(nativeSize.height());
+    insert.addBindValue(isoNow());
     if (!insert.exec())
         return sqlError(insert.lastError(), QStringLiteral("store master"));
-    const qint64 masterId = insert.lastInsertId().toLongLong();
+    return insert.lastInsertId().toLongLong();
+}
+
+Status ProjectStore::pointMonth(int month, qint64 masterId)
+{
+    if (!validPage(month))
+        return invalidMonthError(month);
+    if (masterId > 0) {
+        QSqlQuery find(m_db);
+        find.prepare(QStringLiteral("SELECT month FROM master WHERE id = ?"));
+        find.addBindValue(masterId);
+        if (!find.exec())
+            return sqlError(find.lastError(), QStringLiteral("find master"));
+        if (!find.next())
+            return Error(QStringLiteral("not_found"), tr("That picture is no longer in the project."),
+                         QStringLiteral("master %1").arg(masterId));
+        if (find.value(0).toInt() != month)
+            return Error(QStringLiteral("wrong_month"), tr("That picture belongs to another month."),
+                         QStringLiteral("master %1 is of month %2, not %3")
+                             .arg(masterId)
+                             .arg(find.value(0).toInt())
+                             .arg(month));
+    }
     QSqlQuery point(m_db);
     point.prepare(QStringLiteral("UPDATE month SET master_id = ? WHERE month = ?"));
-    point.addBindValue(masterId);
+    point.addBindValue(idOrNull(masterId));
     point.addBindValue(month);
     if (!point.exec())
         return sqlError(point.lastError(), QStringLiteral("choose master"));
     if (point.numRowsAffected() != 1)
-        return Error(QStringLiteral("not_found"), tr("There is no month %1 in this project.").arg(month));
-    // One master row per month: a replaced master is no longer anyone's, so
-    // counts stay true. Its bytes may still belong to a candidate.
-    QSqlQuery drop(m_db);
-    drop.prepare(QStringLiteral("DELETE FROM master WHERE month = ? AND id <> ?"));
-    drop.addBindValue(month);
-    drop.addBindValue(masterId);
-    if (!drop.exec())
-        return sqlError(drop.lastError(), QStringLiteral("replace master"));
+        return Error(QStringLiteral("corrupt"), tr("There is no month %1 in this project.").arg(month),
+                     QStringLiteral("month row %1 missing").arg(month));
+    return Status::success();
+}
+
+Result<qint64> ProjectStore::addMaster(int month, const MasterSource &source, const QByteArray &png, QSize size,
+                                       QSize nativeSize)
+{
+    Transaction tx(m_db);
+    if (!tx.isActive())
+        return tx.error();
+    auto id = insertMaster(month, source, png, size, nativeSize);
+    if (!id)
+        return id;
     if (auto st = tx.commit(); !st)
         return st.error();
-    return masterId;
+    return id;
+}
+
+Result<qint64> ProjectStore::findMaster(int month, const MasterSource &source) const
+{
+    if (source.isEmpty())
+        return qint64(0);
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT id FROM master WHERE month = ? AND IFNULL(candidate_id, 0) = ? "
+                             "AND IFNULL(selfie_id, 0) = ? ORDER BY id DESC LIMIT 1"));
+    q.addBindValue(month);
+    q.addBindValue(qMax<qint64>(0, source.candidateId));
+    q.addBindValue(qMax<qint64>(0, source.selfieId));
+    if (!q.exec())
+        return sqlError(q.lastError(), QStringLiteral("find master"));
+    return q.next() ? q.value(0).toLongLong() : qint64(0);
+}
+
+Result<MasterInfo> ProjectStore::masterInfo(qint64 masterId) const
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT ") + MasterColumns
+              + QStringLiteral(" FROM master ma LEFT JOIN candidate c ON c.id = ma.candidate_id WHERE ma.id = ?"));
+    q.addBindValue(masterId);
+    if (!q.exec())
+        return sqlError(q.lastError(), QStringLiteral("find master"));
+    if (!q.next())
+        return Error(QStringLiteral("not_found"), tr("That picture is no longer in the project."),
+                     QStringLiteral("master %1").arg(masterId));
+    return masterFromQuery(q);
+}
+
+Result<QByteArray> ProjectStore::readMasterById(qint64 masterId) const
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT blob_id FROM master WHERE id = ?"));
+    q.addBindValue(masterId);
+    if (!q.exec())
+        return sqlError(q.lastError(), QStringLiteral("find master"));
+    if (!q.next())
+        return Error(QStringLiteral("not_found"), tr("That picture is no longer in the project."),
+                     QStringLiteral("master %1").arg(masterId));
+    return readBlob(q.value(0).toLongLong());
+}
+
+Status ProjectStore::pointMonthAtMaster(int month, qint64 masterId)
+{
+    Transaction tx(m_db);
+    if (!tx.isActive())
+        return tx.error();
+    if (auto st = pointMonth(month, masterId); !st)
+        return st;
+    return tx.commit();
+}
+
+Status ProjectStore::purgeUnusedMasters()
+{
+    Transaction tx(m_db);
+    if (!tx.isActive())
+        return tx.error();
+    QSqlQuery q(m_db);
+    // NOT IN with a NULL in the list matches nothing, hence the filter.
+    if (!q.exec(QStringLiteral("DELETE FROM master WHERE id NOT IN "
+                               "(SELECT master_id FROM month WHERE master_id IS NOT NULL)")))
+        return sqlError(q.lastError(), QStringLiteral("remove unused masters"));
+    const int removed = q.numRowsAffected();
+    if (!q.exec(OrphanBlobs))
+        return sqlError(q.lastError(), QStringLiteral("remove unused images"));
+    if (auto st = tx.commit(); !st)
+        return st;
+    if (removed > 0)
+        qCInfo(lcProject) << "removed" << removed << "unused master(s)";
+    return Status::success();
+}
+
+Result<qint64> ProjectStore::setMaster(int month, qint64 candidateId, const QByteArray &masterBytes, int width,
+                                       int height, int nativeWidth, int nativeHeight)
+{
+    Transaction tx(m_db);
+    if (!tx.isActive())
+        return tx.error();
+    auto id = insertMaster(month, MasterSource{candidateId, 0}, masterBytes, QSize(width, height),
+                           QSize(nativeWidth, nativeHeight));
+    if (!id)
+        return id;
+    if (auto st = pointMonth(month, *id); !st)
+        return st.error();
+    if (auto st = tx.commit(); !st)
+        return st.error();
+    return id;
 }
 
 Result<QByteArray> ProjectStore::readMaster(int month) const
@@ -1014,6 +1206,36 @@ Result<QByteArray> ProjectStore::readMaster(int month) const
         return Error(QStringLiteral("not_found"), tr("This month has no master image yet."),
                      QStringLiteral("month %1").arg(month));
     return readBlob(q.value(0).toLongLong());
+}
+
+Status ProjectStore::setSpendCap(double usd)
+{
+    if (auto st = ProjectSettings::validateSpendCap(usd); !st)
+        return st;
+    Transaction tx(m_db);
+    if (!tx.isActive())
+        return tx.error();
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("UPDATE project SET spend_cap_usd = ?, updated_at = ? WHERE id = 1"));
+    q.addBindValue(usd);
+    q.addBindValue(isoNow());
+    if (!q.exec())
+        return sqlError(q.lastError(), QStringLiteral("save spend cap"));
+    return tx.commit();
+}
+
+Result<double> ProjectStore::spendCap() const
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT spend_cap_usd FROM project WHERE id = 1"));
+    if (!q.exec())
+        return sqlError(q.lastError(), QStringLiteral("read spend cap"));
+    if (!q.next())
+        return Error(QStringLiteral("corrupt"),
+                     tr("The project file is missing its settings. Open a backup copy, or keep this file for "
+                        "support."),
+                     QStringLiteral("no project row"));
+    return q.value(0).toDouble();
 }
 
 } // namespace CalStudio

@@ -3,12 +3,14 @@
 #include "core/calendar/specialdate.h"
 #include "core/common/result.h"
 #include "core/project/candidaterecord.h"
+#include "core/project/masterinfo.h"
 #include "core/project/monthentry.h"
 #include "core/project/projectsettings.h"
 #include "core/project/selfierecord.h"
 
 #include <QList>
 #include <QSet>
+#include <QSize>
 #include <QSqlDatabase>
 
 #include <memory>
@@ -21,19 +23,7 @@ namespace CalStudio {
 struct ProjectCounts {
     int selfies = 0;
     int candidates = 0;
-    int masters = 0;
-};
-
-/// A month's chosen master, without its pixels.
-struct MasterInfo {
-    qint64 id = 0;
-    int month = 0;
-    int width = 0;
-    int height = 0;
-    int nativeWidth = 0;
-    int nativeHeight = 0;
-    QString provider; ///< of the candidate it came from, empty for the user's own photo
-    QString model;
+    int masters = 0; ///< months that have a chosen master
 };
 
 /**
@@ -109,6 +99,7 @@ public:
     Status forgetAllSelfies();
 
     [[nodiscard]] Result<ProjectCounts> counts() const;
+    /// The chosen master of every month that has one, cover first (not the ones kept only for undo).
     [[nodiscard]] Result<QList<MasterInfo>> masters() const;
 
     /// Stores image bytes once per content hash and returns the blob id.
@@ -133,21 +124,74 @@ public:
     Status addCandidate(CandidateRecord &record, const QByteArray &bytes);
     /// The candidates of `month`, oldest first, without image bytes.
     [[nodiscard]] Result<QList<CandidateRecord>> loadCandidates(int month) const;
+    // Masters. A month may have several master rows (one per candidate or
+    // photo one was built from, so choosing again or undoing needs no
+    // rebuild of a 4096² PNG); `month.master_id` says which one is chosen.
+    // Rows no month points to are removed by purgeUnusedMasters() when the
+    // project closes. In the studio, Project owns `month.master_id` (it saves
+    // it from memory): use addMaster() here and Project::setMaster() or
+    // Project::assignMaster() there, never pointMonthAtMaster() or setMaster().
+
+    /**
+     * Stores `png` (deduplicated by hash, like all image bytes) and a master
+     * row for `month` made from `source`, in one transaction. Does not make it
+     * the month's master. `size` is the stored image's, `nativeSize` what it
+     * was made from before scaling. Errors: "invalid_month", "empty",
+     * "bad_size", "invalid_source" (both ids set, or a candidate of another
+     * month), "not_found" (no such candidate or selfie).
+     */
+    Result<qint64> addMaster(int month, const MasterSource &source, const QByteArray &png, QSize size,
+                             QSize nativeSize);
+    /**
+     * The newest master of `month` made from `source`, 0 if none (build it
+     * then; otherwise reuse it). An empty source never matches.
+     */
+    [[nodiscard]] Result<qint64> findMaster(int month, const MasterSource &source) const;
+    /// Any master row, chosen or not; error "not_found" for an unknown id.
+    [[nodiscard]] Result<MasterInfo> masterInfo(qint64 masterId) const;
+    /// The PNG bytes of any master row; error "not_found" for an unknown id.
+    [[nodiscard]] Result<QByteArray> readMasterById(qint64 masterId) const;
+    /**
+     * Makes `masterId` the chosen master of `month` (0: none) — for headless
+     * use (the CLI) without a Project. Errors "invalid_month", "not_found"
+     * for an unknown id, "wrong_month" for a master of another month.
+     */
+    Status pointMonthAtMaster(int month, qint64 masterId);
+    /**
+     * Deletes master rows no month points to, and image bytes nothing refers
+     * to any more. Project calls it when it closes (and opens); never call it
+     * while a Project has the file open — its undo stack may choose those
+     * rows again.
+     */
+    Status purgeUnusedMasters();
     /**
      * Makes `masterBytes` (from candidate `candidateId`, 0 for the user's own
-     * photo) the master of `month` in one transaction: stores the bytes, adds
-     * the master row, points the month at it and drops the month's previous
-     * master row (its candidate stays). Returns the new master id.
+     * photo) the master of `month` in one transaction: addMaster() and
+     * pointMonthAtMaster(). The month's previous master row stays (purged
+     * when unused). Returns the new master id. Headless use only (see above).
      */
     Result<qint64> setMaster(int month, qint64 candidateId, const QByteArray &masterBytes, int width, int height,
                              int nativeWidth, int nativeHeight);
-    /// The master image of `month` (PNG bytes); error "not_found" when the month has none.
+    /// The chosen master image of `month` (PNG bytes); error "not_found" when the month has none.
     [[nodiscard]] Result<QByteArray> readMaster(int month) const;
+
+    /**
+     * The project's spend cap in USD (0 = none), stored with the settings
+     * (ProjectSettings::spendCapUsd). setSpendCap() writes only that field,
+     * for headless use; in the studio use Project::setSpendCap(). Error
+     * "invalid_spend_cap" outside 0–10000.
+     */
+    Status setSpendCap(double usd);
+    [[nodiscard]] Result<double> spendCap() const;
 
 private:
     ProjectStore() = default;
     /// Stores bytes once per hash inside the caller's transaction.
     Result<qint64> insertBlob(const QByteArray &bytes);
+    /// addMaster() and pointMonthAtMaster() inside the caller's transaction.
+    Result<qint64> insertMaster(int month, const MasterSource &source, const QByteArray &png, QSize size,
+                                QSize nativeSize);
+    Status pointMonth(int month, qint64 masterId);
     static Result<std::unique_ptr<ProjectStore>> openChecked(const QString &path, Access access,
                                                              std::unique_ptr<QLockFile> lock);
 

@@ -163,6 +163,19 @@ QList<Schema::Step> buildSteps()
                       QStringLiteral("CREATE INDEX selfie_source ON selfie(source_sha256)"),
                   }});
 
+    // v6 — the user's own photo as a master, masters kept per month (the one
+    // chosen is month.master_id; the others stay for undo until the project
+    // closes), and a spend cap for generation.
+    steps.append({6,
+                  "masters from selfies, spend cap",
+                  {
+                      QStringLiteral("ALTER TABLE master ADD COLUMN selfie_id INTEGER REFERENCES selfie(id) "
+                                     "ON DELETE SET NULL"),
+                      QStringLiteral("CREATE INDEX master_month ON master(month)"),
+                      QStringLiteral("ALTER TABLE project ADD COLUMN spend_cap_usd REAL NOT NULL DEFAULT 0 "
+                                     "CHECK (spend_cap_usd >= 0)"),
+                  }});
+
     return steps;
 }
 

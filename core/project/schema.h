@@ -17,8 +17,8 @@ namespace CalStudio {
  * file at N-1, never in between.
  *
  * Adding a table or column: append a step to the list in schema.cpp, add a
- * fixture of the previous version to tests/data/schema/ (tools/make-schema-fixture),
- * and extend tst_schema's table. Never edit a step that has shipped.
+ * fixture of the new version to tests/data/schema/ (tests/project/schemafixture),
+ * and extend tst_schema's checks. Never edit a step that has shipped.
  */
 class Schema {
 public:

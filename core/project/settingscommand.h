@@ -25,6 +25,7 @@ public:
         PageThemeField,
         WeekNumbersField,
         NotesLineField,
+        SpendCapField,
     };
 
     SettingsCommand(Project *project, ProjectSettings before, ProjectSettings after, Field field,

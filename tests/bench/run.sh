@@ -8,7 +8,8 @@ build=${1:-$root/build/ci}
 command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 cli="$build/app/cli/calstudio-cli"
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+sandbox_pid=
+trap '[ -n "$sandbox_pid" ] && kill "$sandbox_pid" 2>/dev/null; rm -rf "$work"' EXIT
 
 # --- Opening a large project --------------------------------------------------
 # 12 masters + 48 candidates of 25 MB each (1.5 GB). Opening and summarising it
@@ -49,3 +50,31 @@ done
 # --- Importing selfies (issue 4) ------------------------------------------------
 echo "== import: 20 photos of 12 MP through SelfieImporter =="
 "$build/tests/bench/bench_import" 20 2>/dev/null
+
+# --- Image-generation responses (issue 5) ---------------------------------------
+# calstudio-sandbox runs in its own process (its memory is not counted) and answers
+# with a noisy 4K PNG ("huge" fault, ≈19 MB): Gemini and OpenAI as base64 inside the
+# JSON (25 MB / 13 MB answers), Replicate and fal.ai as a file downloaded by URL.
+# `ui`: UI-thread stall per provider (warm-up + 5 runs each), then storing the Gemini
+# image as the studio does (addCandidate, master build, addMaster); `memory`: peak RSS
+# with 4 Gemini 4K answers in flight at once (3 runs, then once with 4 parse threads).
+echo "== generation: 4K answers (UI-thread stall per provider, storing, 4 at once) =="
+# Wall-time stalls grow when the two cores are busy elsewhere; the CPU time the UI thread used does not.
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+"$build/app/sandbox/calstudio-sandbox" --port 0 --fault gemini:huge,count=-1 --fault openai:huge,count=-1 \
+    --fault replicate:huge,count=-1 --fault fal:huge,count=-1 \
+    >"$work/sandbox.out" 2>/dev/null &
+sandbox_pid=$!
+for _ in $(seq 100); do grep -q '^listening on ' "$work/sandbox.out" && break; sleep 0.1; done
+base_url=$(sed -n 's/^listening on //p' "$work/sandbox.out")
+[ -n "$base_url" ] || { echo "calstudio-sandbox did not start" >&2; exit 1; }
+(cd "$work" && "$build/tests/bench/bench_generation" ui "$base_url" 5 2>/dev/null)
+for run in 1 2 3; do
+    printf "run %d: " "$run"
+    "$build/tests/bench/bench_generation" memory "$base_url" 4 2>/dev/null
+done
+# As on a machine with 4 or more cores: all four answers parsed at the same time.
+printf "4 parse threads: "
+"$build/tests/bench/bench_generation" memory "$base_url" 4 gemini 4 2>/dev/null
+kill "$sandbox_pid" && wait "$sandbox_pid" 2>/dev/null || true
+sandbox_pid=

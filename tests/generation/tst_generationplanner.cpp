@@ -59,15 +59,21 @@ private Q_SLOTS:
         image.nativeSize = QSize(256, 256);
         image.model = QStringLiteral("gemini-3-pro-image");
         image.costUsd = 0.24;
-        QVERIFY(planner.store(requests->at(2), image));
-        QVERIFY(planner.store(requests->at(3), image));
-        QCOMPARE((*store)->loadCandidates(7)->size(), 2);
-        auto masters = (*store)->masters();
-        QCOMPARE(masters->size(), 1);
-        QCOMPARE(masters->first().month, 7);
-        QCOMPARE(masters->first().width, 4096);
-        QCOMPARE(masters->first().nativeWidth, 256);
-        QCOMPARE(masters->first().provider, QStringLiteral("gemini"));
+        auto first = planner.storeCandidate(requests->at(2), image);
+        QVERIFY(first);
+        QVERIFY(planner.storeCandidate(requests->at(3), image));
+        const auto stored = (*store)->loadCandidates(7);
+        QCOMPARE(stored->size(), 2);
+        // Provenance: provider, model, prompt as sent, seed, native size, cost.
+        QCOMPARE(stored->first().id, first->id);
+        QCOMPARE(stored->first().provider, QStringLiteral("gemini"));
+        QCOMPARE(stored->first().model, QStringLiteral("gemini-3-pro-image"));
+        QCOMPARE(stored->first().promptSent, requests->at(2).promptSent);
+        QCOMPARE(stored->first().seed, requests->at(2).seed);
+        QCOMPARE(stored->first().width, 256);
+        QCOMPARE(stored->first().costMicros, 240000);
+        // Masters are the session's business (off the UI thread), not the planner's.
+        QCOMPARE((*store)->masters()->size(), 0);
     }
 };
 

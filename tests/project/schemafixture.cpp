@@ -94,6 +94,20 @@ int main(int argc, char *argv[])
                 QStringLiteral("UPDATE selfie SET source_sha256 = 'abc', original_name = 'IMG_0001.HEIC', "
                                "preferred = 1 WHERE id = 1"));
         }
+        if (ok && version >= 6) {
+            // The cover's master is the user's own photo; month 4 keeps an
+            // older master row that only undo would choose again.
+            ok = run(db, QStringLiteral("UPDATE project SET spend_cap_usd = 25.5 WHERE id = 1"))
+                && run(db,
+                    QStringLiteral("INSERT INTO master (id, month, candidate_id, selfie_id, blob_id, width, height, "
+                                   "native_width, native_height, created_at) VALUES (2, 0, NULL, 1, 1, 4096, 4096, "
+                                   "1200, 1200, '2025-01-02T03:04:05Z')"))
+                && run(db, QStringLiteral("UPDATE month SET master_id = 2 WHERE month = 0"))
+                && run(db,
+                    QStringLiteral("INSERT INTO master (id, month, candidate_id, selfie_id, blob_id, width, height, "
+                                   "native_width, native_height, created_at) VALUES (3, 4, 1, NULL, 1, 2048, 2048, "
+                                   "1024, 1024, '2025-01-01T03:04:05Z')"));
+        }
         db.close();
     }
     QSqlDatabase::removeDatabase(QLatin1String(QSqlDatabase::defaultConnection));

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/common/result.h"
+
 #include <QCryptographicHash>
 #include <QFile>
 #include <QFileInfo>
@@ -18,6 +20,13 @@ inline QByteArray fileFingerprint(const QString &path)
     QCryptographicHash hash(QCryptographicHash::Sha256);
     hash.addData(&f);
     return hash.result().toHex() + '/' + QByteArray::number(QFileInfo(path).lastModified().toMSecsSinceEpoch());
+}
+
+/// The error code of a result, or "ok": comparing it never throws when the call unexpectedly succeeded.
+template<typename T>
+QString errorCode(const Result<T> &result)
+{
+    return result ? QStringLiteral("ok") : result.error().code;
 }
 
 /// Runs one statement on a raw connection to `path` (bypassing ProjectStore), for fixtures.

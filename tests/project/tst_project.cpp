@@ -1,12 +1,16 @@
 #include "core/project/project.h"
 #include "core/project/projectstore.h"
+#include "testutil.h"
 
 #include <QSignalSpy>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <limits>
+
 using namespace CalStudio;
+using CalStudio::TestUtil::errorCode;
 
 namespace {
 
@@ -19,6 +23,24 @@ std::unique_ptr<Project> newProject(const QTemporaryDir &dir, const QString &nam
         return {};
     }
     return std::move(*project);
+}
+
+/// A master row of `month` in the project's file, not chosen yet (what generation makes).
+qint64 addMaster(Project &project, int month, const QByteArray &bytes)
+{
+    auto id = project.store().addMaster(month, MasterSource{}, bytes, QSize(64, 64), QSize(32, 32));
+    if (!id) {
+        qWarning() << id.error();
+        return 0;
+    }
+    return *id;
+}
+
+/// The pages as saved, read through a separate read-only connection.
+QList<MonthEntry> monthsOnDisk(const QString &path)
+{
+    auto store = ProjectStore::open(path, ProjectStore::Access::ReadOnly);
+    return store ? (*store)->loadMonths().valueOr(QList<MonthEntry>()) : QList<MonthEntry>();
 }
 
 /// What is on disk right now, read through a separate read-only connection.
@@ -42,6 +64,7 @@ private Q_SLOTS:
         QTest::newRow("week start") << QStringLiteral("weekStart");
         QTest::newRow("locale") << QStringLiteral("locale");
         QTest::newRow("holiday region") << QStringLiteral("holidayRegion");
+        QTest::newRow("spend cap") << QStringLiteral("spendCap");
     }
     void everySetterIsUndoable()
     {
@@ -63,6 +86,8 @@ private Q_SLOTS:
             st = project->setWeekStart(WeekStart::Saturday);
         else if (field == QLatin1String("locale"))
             st = project->setLocale(QStringLiteral("uk_UA"));
+        else if (field == QLatin1String("spendCap"))
+            st = project->setSpendCap(12.5);
         else
             st = project->setHolidayRegion(QStringLiteral("GB"));
         QVERIFY(st);
@@ -169,6 +194,212 @@ private Q_SLOTS:
         MonthEntry bad;
         bad.month = 13;
         QVERIFY(!project->setMonth(bad));
+    }
+
+    void setMasterIsUndoable()
+    {
+        QTemporaryDir dir;
+        auto project = newProject(dir);
+        const qint64 a = addMaster(*project, 3, "master A");
+        const qint64 b = addMaster(*project, 3, "master B");
+        QVERIFY(a && b);
+        QSignalSpy masterChanged(project.get(), &Project::masterChanged);
+        QSignalSpy monthChanged(project.get(), &Project::monthChanged);
+
+        QVERIFY(project->setMaster(3, a, QStringLiteral("Choose picture")));
+        QVERIFY(project->setMaster(3, b, QStringLiteral("Choose picture")));
+        QCOMPARE(project->month(3).masterId, b);
+        QCOMPARE(project->undoStack()->count(), 2);
+        QCOMPARE(masterChanged.count(), 2);
+        QCOMPARE(masterChanged.last().first().toInt(), 3);
+        QCOMPARE(monthChanged.count(), 0);
+        QVERIFY(project->flush());
+        QCOMPARE(monthsOnDisk(project->path()).at(3).masterId, b);
+
+        // Undo brings back the previous master (its row is still in the file), then none.
+        project->undoStack()->undo();
+        QCOMPARE(project->month(3).masterId, a);
+        QVERIFY(project->flush());
+        QCOMPARE(monthsOnDisk(project->path()).at(3).masterId, a);
+        QCOMPARE(*project->store().readMaster(3), QByteArray("master A"));
+        project->undoStack()->undo();
+        QCOMPARE(project->month(3).masterId, qint64(0));
+        project->undoStack()->redo();
+        project->undoStack()->redo();
+        QCOMPARE(project->month(3).masterId, b);
+        QCOMPARE(masterChanged.count(), 6);
+
+        // Clearing is a choice too; the same master again is not an edit.
+        QVERIFY(project->setMaster(3, b, QString()));
+        QCOMPARE(project->undoStack()->count(), 2);
+        QVERIFY(project->setMaster(3, 0, QStringLiteral("Remove picture")));
+        QCOMPARE(project->month(3).masterId, qint64(0));
+        project->undoStack()->undo();
+        QCOMPARE(project->month(3).masterId, b);
+    }
+
+    void setMasterRefusesMastersOfOtherMonths()
+    {
+        QTemporaryDir dir;
+        auto project = newProject(dir);
+        const qint64 april = addMaster(*project, 4, "april");
+        QCOMPARE(errorCode(project->setMaster(3, april, {})), QStringLiteral("wrong_month"));
+        QCOMPARE(errorCode(project->setMaster(3, april + 100, {})), QStringLiteral("not_found"));
+        QCOMPARE(errorCode(project->setMaster(13, april, {})), QStringLiteral("invalid_month"));
+        QCOMPARE(project->undoStack()->count(), 0);
+        project->assignMaster(3, april); // refused too, and logged
+        QCOMPARE(project->month(3).masterId, qint64(0));
+        QVERIFY(!project->hasUnsavedChanges());
+    }
+
+    // Generation gives a month its first master; the user then edits the
+    // prompt with an entry read before that. Autosave must not lose the master.
+    void promptEditAfterAssignMasterKeepsTheMaster()
+    {
+        QTemporaryDir dir;
+        QString path;
+        qint64 master = 0;
+        {
+            auto project = newProject(dir);
+            path = project->path();
+            MonthEntry stale = project->month(3);
+            QSignalSpy masterChanged(project.get(), &Project::masterChanged);
+            master = addMaster(*project, 3, "first master");
+            project->assignMaster(3, master);
+            QCOMPARE(project->month(3).masterId, master);
+            QCOMPARE(masterChanged.count(), 1);
+            QCOMPARE(project->undoStack()->count(), 0); // not an undo step
+            QVERIFY(project->hasUnsavedChanges());
+            QVERIFY(project->flush());
+            QCOMPARE(monthsOnDisk(path).at(3).masterId, master);
+
+            stale.prompt = QStringLiteral("Skating on a frozen lake");
+            QVERIFY(project->setMonth(stale, QStringLiteral("Edit prompt")));
+            QCOMPARE(project->month(3).masterId, master);
+            QVERIFY(project->flush());
+            QCOMPARE(monthsOnDisk(path).at(3).masterId, master);
+
+            // A theme carries no pictures: applying one keeps them.
+            QList<MonthEntry> theme;
+            for (int m = 0; m < MonthEntry::PageCount; ++m)
+                theme.append(MonthEntry{m, {}, QStringLiteral("Theme prompt %1").arg(m), {}, {}, 0});
+            QVERIFY(project->setMonths(theme, QStringLiteral("Apply theme")));
+            QCOMPARE(project->month(3).masterId, master);
+            project->undoStack()->undo();
+            QCOMPARE(project->month(3).prompt, QStringLiteral("Skating on a frozen lake"));
+            QCOMPARE(project->month(3).masterId, master);
+        }
+        auto reopened = Project::open(path);
+        QVERIFY(reopened);
+        QCOMPARE((*reopened)->month(3).prompt, QStringLiteral("Skating on a frozen lake"));
+        QCOMPARE((*reopened)->month(3).masterId, master);
+        QCOMPARE(*(*reopened)->store().readMaster(3), QByteArray("first master"));
+    }
+
+    void undoingAPromptEditMadeBeforeAssignMasterKeepsTheMaster()
+    {
+        QTemporaryDir dir;
+        QString path;
+        qint64 master = 0;
+        {
+            auto project = newProject(dir);
+            path = project->path();
+            MonthEntry march = project->month(3);
+            march.prompt = QStringLiteral("Kites on the beach");
+            QVERIFY(project->setMonth(march, QStringLiteral("Edit prompt")));
+            master = addMaster(*project, 3, "generated");
+            project->assignMaster(3, master);
+
+            project->undoStack()->undo();
+            QCOMPARE(project->month(3).prompt, QString());
+            QCOMPARE(project->month(3).masterId, master);
+            project->undoStack()->redo();
+            QCOMPARE(project->month(3).prompt, QStringLiteral("Kites on the beach"));
+            QCOMPARE(project->month(3).masterId, master);
+            project->undoStack()->undo();
+            // A merged edit that ends where it started is dropped; the master stays.
+            MonthEntry again = project->month(3);
+            again.prompt = QStringLiteral("x");
+            QVERIFY(project->setMonth(again, QStringLiteral("Edit prompt")));
+            again.prompt.clear();
+            QVERIFY(project->setMonth(again, QStringLiteral("Edit prompt")));
+            QCOMPARE(project->month(3).masterId, master);
+        }
+        auto reopened = Project::open(path);
+        QVERIFY(reopened);
+        QCOMPARE((*reopened)->month(3).prompt, QString());
+        QCOMPARE((*reopened)->month(3).masterId, master);
+    }
+
+    // Masters only undo could choose again leave the file when the project closes.
+    void unusedMastersArePurgedOnClose()
+    {
+        QTemporaryDir dir;
+        QString path;
+        qint64 a = 0, b = 0, never = 0;
+        {
+            auto project = newProject(dir);
+            path = project->path();
+            a = addMaster(*project, 5, "replaced master bytes");
+            b = addMaster(*project, 5, "chosen master bytes");
+            never = addMaster(*project, 6, "never chosen bytes");
+            QVERIFY(project->setMaster(5, a, QStringLiteral("Choose picture")));
+            QVERIFY(project->setMaster(5, b, QStringLiteral("Choose picture")));
+            QVERIFY(project->flush());
+            // While the project is open, all of them stay (undo may need them).
+            QVERIFY(project->store().masterInfo(a));
+            QVERIFY(project->store().masterInfo(never));
+        }
+        {
+            auto store = ProjectStore::open(path, ProjectStore::Access::ReadOnly);
+            QVERIFY(store);
+            QVERIFY((*store)->masterInfo(b));
+            QCOMPARE(errorCode((*store)->masterInfo(a)), QStringLiteral("not_found"));
+            QCOMPARE(errorCode((*store)->masterInfo(never)), QStringLiteral("not_found"));
+            QSqlQuery q((*store)->database());
+            QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM image_blob")) && q.next());
+            QCOMPARE(q.value(0).toInt(), 1);
+            QCOMPARE(*(*store)->readMaster(5), QByteArray("chosen master bytes"));
+        }
+        // A session that ended without closing (crash) leaves its extras until the next open.
+        qint64 orphan = 0;
+        {
+            auto store = ProjectStore::open(path);
+            QVERIFY(store);
+            orphan = *(*store)->addMaster(7, MasterSource{}, "orphan", QSize(64, 64), QSize(64, 64));
+        }
+        auto reopened = Project::open(path);
+        QVERIFY(reopened);
+        QCOMPARE(errorCode((*reopened)->store().masterInfo(orphan)), QStringLiteral("not_found"));
+        QCOMPARE((*reopened)->month(5).masterId, b);
+    }
+
+    void spendCapIsValidatedUndoableAndKept()
+    {
+        QTemporaryDir dir;
+        auto project = newProject(dir);
+        const QString path = project->path();
+        QCOMPARE(project->settings().spendCapUsd, 0.0);
+        for (const double bad : {-1.0, 10000.5, std::numeric_limits<double>::quiet_NaN()})
+            QCOMPARE(errorCode(project->setSpendCap(bad)), QStringLiteral("invalid_spend_cap"));
+        QCOMPARE(project->undoStack()->count(), 0);
+        QVERIFY(project->setSpendCap(20));
+        QVERIFY(project->setSpendCap(35.5));
+        QCOMPARE(project->undoStack()->count(), 2);
+        project->undoStack()->undo();
+        QCOMPARE(project->settings().spendCapUsd, 20.0);
+        QVERIFY(project->flush());
+        QCOMPARE(onDisk(path).spendCapUsd, 20.0);
+        QCOMPARE(*project->store().spendCap(), 20.0);
+
+        // Next year's calendar keeps the cap.
+        auto next = project->createForNextYear(dir.filePath(QStringLiteral("next.calstudio")));
+        QVERIFY(next);
+        QCOMPARE((*next)->settings().spendCapUsd, 20.0);
+        project.reset();
+        auto reopened = Project::open(path);
+        QVERIFY(reopened);
+        QCOMPARE((*reopened)->settings().spendCapUsd, 20.0);
     }
 
     void saveAsContinuesOnTheCopy()

@@ -2,6 +2,8 @@
 
 #include <QTest>
 
+#include <limits>
+
 using namespace CalStudio;
 
 class TestProjectSettings : public QObject {
@@ -89,6 +91,34 @@ private Q_SLOTS:
         ProjectSettings s = ProjectSettings::defaults(QDate(2026, 1, 1), QLocale(QStringLiteral("en_US")));
         s.locale = locale;
         QCOMPARE(s.validate().ok(), valid);
+    }
+
+    void spendCap_data()
+    {
+        QTest::addColumn<double>("usd");
+        QTest::addColumn<bool>("valid");
+        QTest::newRow("none") << 0.0 << true;
+        QTest::newRow("a cent") << 0.01 << true;
+        QTest::newRow("the maximum") << ProjectSettings::MaxSpendCapUsd << true;
+        QTest::newRow("above the maximum") << ProjectSettings::MaxSpendCapUsd + 0.01 << false;
+        QTest::newRow("negative") << -0.01 << false;
+        QTest::newRow("not a number") << std::numeric_limits<double>::quiet_NaN() << false;
+        QTest::newRow("infinite") << std::numeric_limits<double>::infinity() << false;
+    }
+    void spendCap()
+    {
+        QFETCH(double, usd);
+        QFETCH(bool, valid);
+        ProjectSettings s = ProjectSettings::defaults(QDate(2026, 1, 1), QLocale(QStringLiteral("en_US")));
+        QCOMPARE(s.spendCapUsd, 0.0);
+        s.spendCapUsd = usd;
+        QCOMPARE(s.validate().ok(), valid);
+        QCOMPARE(ProjectSettings::validateSpendCap(usd).ok(), valid);
+        if (!valid)
+            QCOMPARE(s.validate().error().code, QStringLiteral("invalid_spend_cap"));
+        // The cap is something the user edits, so it is part of the content.
+        const ProjectSettings before = ProjectSettings::defaults(QDate(2026, 1, 1), QLocale(QStringLiteral("en_US")));
+        QCOMPARE(s.sameContent(before), usd == 0.0);
     }
 };
 

@@ -3,9 +3,12 @@
 #include "testutil.h"
 
 #include <QRandomGenerator>
+#include <QSize>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <limits>
 
 using namespace CalStudio;
 using namespace CalStudio::TestUtil;
@@ -31,6 +34,41 @@ QString makeProject(const QTemporaryDir &dir, const QString &name = QStringLiter
     if (!store)
         qWarning() << store.error();
     return path;
+}
+
+/// A candidate of `month` with bytes, stored in `store`.
+CandidateRecord storedCandidate(ProjectStore &store, int month, const QByteArray &bytes)
+{
+    CandidateRecord r;
+    r.month = month;
+    r.provider = QStringLiteral("offline");
+    r.model = QStringLiteral("draft");
+    r.status = QStringLiteral("done");
+    r.width = r.height = 64;
+    if (auto st = store.addCandidate(r, bytes); !st)
+        qWarning() << st.error();
+    return r;
+}
+
+/// A selfie stored in `store`.
+SelfieRecord storedSelfie(ProjectStore &store, const QByteArray &bytes)
+{
+    SelfieRecord r;
+    r.mime = QStringLiteral("image/jpeg");
+    r.width = 1200;
+    r.height = 1600;
+    r.sourceSha256 = QString::fromLatin1(bytes.toHex());
+    if (auto st = store.addSelfie(r, bytes); !st)
+        qWarning() << st.error();
+    return r;
+}
+
+int rowCount(const ProjectStore &store, const QString &table)
+{
+    QSqlQuery q(store.database());
+    if (!q.exec(QStringLiteral("SELECT COUNT(*) FROM ") + table) || !q.next())
+        return -1;
+    return q.value(0).toInt();
 }
 
 /// Bytes read by this process so far (Linux /proc/self/io rchar; -1 elsewhere).
@@ -336,6 +374,264 @@ private Q_SLOTS:
         QCOMPARE(masters->first().nativeWidth, 2048);
         const qint64 read = bytesReadSoFar() - before;
         QVERIFY2(read < 2 * 1024 * 1024, qPrintable(QStringLiteral("open read %1 bytes").arg(read)));
+    }
+
+    // addMaster stores a master row without choosing it; findMaster finds it again by its source.
+    void addMasterDoesNotChooseIt()
+    {
+        QTemporaryDir dir;
+        auto store = ProjectStore::open(makeProject(dir));
+        QVERIFY(store);
+        ProjectStore &s = **store;
+        const CandidateRecord candidate = storedCandidate(s, 3, "candidate bytes");
+        const SelfieRecord selfie = storedSelfie(s, "selfie bytes");
+        QCOMPARE(*s.findMaster(3, MasterSource{candidate.id, 0}), qint64(0));
+
+        auto fromCandidate =
+            s.addMaster(3, MasterSource{candidate.id, 0}, "master A", QSize(4096, 4096), QSize(1024, 1024));
+        QVERIFY2(fromCandidate, qPrintable(fromCandidate ? QString() : fromCandidate.error().toString()));
+        auto fromPhoto =
+            s.addMaster(3, MasterSource{0, selfie.id}, "master B", QSize(4096, 4096), QSize(1200, 1200));
+        QVERIFY(fromPhoto);
+        QVERIFY(*fromPhoto != *fromCandidate);
+
+        // Nothing is chosen: the month, masters() and counts() do not see them.
+        QCOMPARE(s.loadMonths()->at(3).masterId, qint64(0));
+        QVERIFY(s.masters()->isEmpty());
+        QCOMPARE(s.counts()->masters, 0);
+        QCOMPARE(errorCode(s.readMaster(3)), QStringLiteral("not_found"));
+
+        QCOMPARE(*s.findMaster(3, MasterSource{candidate.id, 0}), *fromCandidate);
+        QCOMPARE(*s.findMaster(3, MasterSource{0, selfie.id}), *fromPhoto);
+        QCOMPARE(*s.findMaster(4, MasterSource{candidate.id, 0}), qint64(0));
+        QCOMPARE(*s.findMaster(3, MasterSource{}), qint64(0));
+
+        const MasterInfo a = *s.masterInfo(*fromCandidate);
+        QCOMPARE(a.id, *fromCandidate);
+        QCOMPARE(a.month, 3);
+        QCOMPARE(a.width, 4096);
+        QCOMPARE(a.nativeWidth, 1024);
+        QCOMPARE(a.nativeHeight, 1024);
+        QCOMPARE(a.candidateId, candidate.id);
+        QCOMPARE(a.selfieId, qint64(0));
+        QCOMPARE(a.provider, QStringLiteral("offline"));
+        QCOMPARE(a.model, QStringLiteral("draft"));
+        const MasterInfo b = *s.masterInfo(*fromPhoto);
+        QCOMPARE(b.selfieId, selfie.id);
+        QCOMPARE(b.candidateId, qint64(0));
+        QCOMPARE(b.provider, QString());
+        QCOMPARE(b.nativeWidth, 1200);
+        QCOMPARE(*s.readMasterById(*fromCandidate), QByteArray("master A"));
+        QCOMPARE(*s.readMasterById(*fromPhoto), QByteArray("master B"));
+        QCOMPARE(errorCode(s.masterInfo(999)), QStringLiteral("not_found"));
+        QCOMPARE(errorCode(s.readMasterById(999)), QStringLiteral("not_found"));
+
+        // The same bytes again: a second row, one blob (the newest is found).
+        const int blobs = rowCount(s, QStringLiteral("image_blob"));
+        auto again =
+            s.addMaster(3, MasterSource{candidate.id, 0}, "master A", QSize(4096, 4096), QSize(1024, 1024));
+        QVERIFY(again);
+        QCOMPARE(rowCount(s, QStringLiteral("image_blob")), blobs);
+        QCOMPARE(rowCount(s, QStringLiteral("master")), 3);
+        QCOMPARE(*s.findMaster(3, MasterSource{candidate.id, 0}), *again);
+    }
+
+    void addMasterRefusesWhatCannotBe_data()
+    {
+        QTest::addColumn<int>("month");
+        QTest::addColumn<QString>("source"); // which MasterSource to pass, see below
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<QSize>("size");
+        QTest::addColumn<QString>("code");
+        const QSize ok(64, 64);
+        const QByteArray x("x");
+        const QString none = QStringLiteral("none");
+        QTest::newRow("month 13") << 13 << none << x << ok << QStringLiteral("invalid_month");
+        QTest::newRow("month -1") << -1 << none << x << ok << QStringLiteral("invalid_month");
+        QTest::newRow("no bytes") << 3 << none << QByteArray() << ok << QStringLiteral("empty");
+        QTest::newRow("no size") << 3 << none << x << QSize(0, 0) << QStringLiteral("bad_size");
+        QTest::newRow("both sources") << 3 << QStringLiteral("both") << x << ok << QStringLiteral("invalid_source");
+        QTest::newRow("candidate of another month")
+            << 3 << QStringLiteral("other-month-candidate") << x << ok << QStringLiteral("invalid_source");
+        QTest::newRow("unknown candidate")
+            << 3 << QStringLiteral("unknown-candidate") << x << ok << QStringLiteral("not_found");
+        QTest::newRow("unknown selfie")
+            << 3 << QStringLiteral("unknown-selfie") << x << ok << QStringLiteral("not_found");
+    }
+    void addMasterRefusesWhatCannotBe()
+    {
+        QFETCH(int, month);
+        QFETCH(QString, source);
+        QFETCH(QByteArray, bytes);
+        QFETCH(QSize, size);
+        QFETCH(QString, code);
+        QTemporaryDir dir;
+        auto store = ProjectStore::open(makeProject(dir));
+        QVERIFY(store);
+        ProjectStore &s = **store;
+        const CandidateRecord march = storedCandidate(s, 3, "march");
+        const CandidateRecord april = storedCandidate(s, 4, "april");
+        const SelfieRecord selfie = storedSelfie(s, "selfie");
+        MasterSource src;
+        if (source == QLatin1String("both"))
+            src = {march.id, selfie.id};
+        else if (source == QLatin1String("other-month-candidate"))
+            src = {april.id, 0};
+        else if (source == QLatin1String("unknown-candidate"))
+            src = {april.id + 100, 0};
+        else if (source == QLatin1String("unknown-selfie"))
+            src = {0, selfie.id + 100};
+        const int blobs = rowCount(s, QStringLiteral("image_blob"));
+        auto id = s.addMaster(month, src, bytes, size, size);
+        QVERIFY(!id);
+        QCOMPARE(errorCode(id), code);
+        QCOMPARE(rowCount(s, QStringLiteral("master")), 0);
+        QCOMPARE(rowCount(s, QStringLiteral("image_blob")), blobs);
+    }
+
+    void pointMonthAtMasterChoosesAndClears()
+    {
+        QTemporaryDir dir;
+        const QString path = makeProject(dir);
+        qint64 a = 0;
+        qint64 b = 0;
+        {
+            auto store = ProjectStore::open(path);
+            QVERIFY(store);
+            ProjectStore &s = **store;
+            a = *s.addMaster(6, MasterSource{}, "june A", QSize(64, 64), QSize(32, 32));
+            b = *s.addMaster(7, MasterSource{}, "july B", QSize(64, 64), QSize(32, 32));
+            QVERIFY(s.pointMonthAtMaster(6, a));
+            QCOMPARE(*s.readMaster(6), QByteArray("june A"));
+            // A master of another month, an unknown one or a page that does not exist is refused.
+            QCOMPARE(errorCode(s.pointMonthAtMaster(6, b)), QStringLiteral("wrong_month"));
+            QCOMPARE(errorCode(s.pointMonthAtMaster(6, b + 100)), QStringLiteral("not_found"));
+            QCOMPARE(errorCode(s.pointMonthAtMaster(13, a)), QStringLiteral("invalid_month"));
+            QCOMPARE(s.loadMonths()->at(6).masterId, a);
+            QVERIFY(s.pointMonthAtMaster(7, b));
+            QVERIFY(s.pointMonthAtMaster(7, 0));
+            QCOMPARE(errorCode(s.readMaster(7)), QStringLiteral("not_found"));
+        }
+        auto store = ProjectStore::open(path, ProjectStore::Access::ReadOnly);
+        QCOMPARE((*store)->loadMonths()->at(6).masterId, a);
+        QCOMPARE((*store)->loadMonths()->at(7).masterId, qint64(0));
+        QCOMPARE((*store)->masters()->size(), 1);
+        QCOMPARE((*store)->counts()->masters, 1);
+        QVERIFY((*store)->masterInfo(b)); // not chosen, but still there
+    }
+
+    // setMaster chooses the new master but keeps the old row, so undo can go back without rebuilding it.
+    void setMasterKeepsOlderMasters()
+    {
+        QTemporaryDir dir;
+        auto store = ProjectStore::open(makeProject(dir));
+        QVERIFY(store);
+        ProjectStore &s = **store;
+        const CandidateRecord first = storedCandidate(s, 5, "first");
+        const CandidateRecord second = storedCandidate(s, 5, "second");
+        const qint64 a = *s.setMaster(5, first.id, "master A", 128, 128, 64, 64);
+        const qint64 b = *s.setMaster(5, second.id, "master B", 128, 128, 32, 48);
+        QVERIFY(a != b);
+        QCOMPARE(s.loadMonths()->at(5).masterId, b);
+        QCOMPARE(*s.readMaster(5), QByteArray("master B"));
+        QCOMPARE(s.masters()->size(), 1);
+        QCOMPARE(s.counts()->masters, 1);
+        QCOMPARE(rowCount(s, QStringLiteral("master")), 2);
+        QCOMPARE(*s.readMasterById(a), QByteArray("master A"));
+        QCOMPARE(*s.findMaster(5, MasterSource{first.id, 0}), a);
+        QVERIFY(s.pointMonthAtMaster(5, a));
+        QCOMPARE(*s.readMaster(5), QByteArray("master A"));
+        // A failed setMaster changes nothing.
+        QVERIFY(!s.setMaster(5, first.id, {}, 128, 128, 64, 64));
+        QVERIFY(!s.setMaster(4, first.id, "x", 128, 128, 64, 64)); // candidate of May
+        QCOMPARE(rowCount(s, QStringLiteral("master")), 2);
+        QCOMPARE(s.loadMonths()->at(5).masterId, a);
+        QCOMPARE(s.loadMonths()->at(4).masterId, qint64(0));
+    }
+
+    void purgeUnusedMastersKeepsChosenOnesAndSharedBytes()
+    {
+        QTemporaryDir dir;
+        auto store = ProjectStore::open(makeProject(dir));
+        QVERIFY(store);
+        ProjectStore &s = **store;
+        const CandidateRecord candidate = storedCandidate(s, 2, "candidate bytes");
+        const qint64 chosen = *s.addMaster(2, MasterSource{candidate.id, 0}, "chosen", QSize(64, 64), QSize(64, 64));
+        const qint64 replaced = *s.addMaster(2, MasterSource{}, "replaced", QSize(64, 64), QSize(64, 64));
+        // Same bytes as the candidate: the blob must outlive this master row.
+        const qint64 sharing =
+            *s.addMaster(8, MasterSource{}, "candidate bytes", QSize(64, 64), QSize(64, 64));
+        QVERIFY(s.pointMonthAtMaster(2, replaced));
+        QVERIFY(s.pointMonthAtMaster(2, chosen));
+        const int blobsBefore = rowCount(s, QStringLiteral("image_blob"));
+
+        QVERIFY(s.purgeUnusedMasters());
+        QVERIFY(s.masterInfo(chosen));
+        QCOMPARE(errorCode(s.masterInfo(replaced)), QStringLiteral("not_found"));
+        QCOMPARE(errorCode(s.masterInfo(sharing)), QStringLiteral("not_found"));
+        QCOMPARE(rowCount(s, QStringLiteral("master")), 1);
+        // "replaced" had bytes of its own; "candidate bytes" still belong to the candidate.
+        QCOMPARE(rowCount(s, QStringLiteral("image_blob")), blobsBefore - 1);
+        QCOMPARE(*s.readBlob(candidate.blobId), QByteArray("candidate bytes"));
+        QCOMPARE(*s.readMaster(2), QByteArray("chosen"));
+        QCOMPARE(*s.integrityCheck(), QStringLiteral("ok"));
+        // Nothing left to purge: a no-op.
+        QVERIFY(s.purgeUnusedMasters());
+        QCOMPARE(rowCount(s, QStringLiteral("master")), 1);
+    }
+
+    // A master made from a selfie keeps its own bytes when the selfie goes.
+    void masterFromSelfieOutlivesTheSelfie()
+    {
+        QTemporaryDir dir;
+        auto store = ProjectStore::open(makeProject(dir));
+        QVERIFY(store);
+        ProjectStore &s = **store;
+        SelfieRecord selfie = storedSelfie(s, "selfie bytes");
+        const qint64 id = *s.addMaster(0, MasterSource{0, selfie.id}, "cover", QSize(64, 64), QSize(64, 64));
+        QVERIFY(s.pointMonthAtMaster(0, id));
+        selfie.deleted = true;
+        QVERIFY(s.saveSelfieStates({selfie}));
+        QVERIFY(s.purgeDeletedSelfies());
+        QCOMPARE(s.masterInfo(id)->selfieId, qint64(0));
+        QCOMPARE(*s.readMaster(0), QByteArray("cover"));
+        QVERIFY(s.forgetAllSelfies());
+        QCOMPARE(*s.readMaster(0), QByteArray("cover"));
+    }
+
+    void spendCapIsStoredAndValidated()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("cap.calstudio"));
+        ProjectSettings settings = sampleSettings();
+        settings.spendCapUsd = 12.5;
+        {
+            auto store = ProjectStore::create(path, settings);
+            QVERIFY(store);
+            QCOMPARE(*(*store)->spendCap(), 12.5);
+            QCOMPARE((*store)->loadSettings()->spendCapUsd, 12.5);
+            QVERIFY((*store)->setSpendCap(40));
+            for (const double bad : {-0.01, 10000.01, std::numeric_limits<double>::quiet_NaN(),
+                                     std::numeric_limits<double>::infinity()}) {
+                auto st = (*store)->setSpendCap(bad);
+                QVERIFY(!st);
+                QCOMPARE(errorCode(st), QStringLiteral("invalid_spend_cap"));
+                ProjectSettings invalid = *(*store)->loadSettings();
+                invalid.spendCapUsd = bad;
+                QCOMPARE(errorCode((*store)->saveSettings(invalid)), QStringLiteral("invalid_spend_cap"));
+            }
+            QCOMPARE(*(*store)->spendCap(), 40.0);
+            QVERIFY((*store)->setSpendCap(10000));
+            QVERIFY((*store)->setSpendCap(0));
+            ProjectSettings s = *(*store)->loadSettings();
+            s.spendCapUsd = 7.25;
+            QVERIFY((*store)->saveSettings(s));
+        }
+        auto store = ProjectStore::open(path, ProjectStore::Access::ReadOnly);
+        QCOMPARE((*store)->loadSettings()->spendCapUsd, 7.25);
+        settings.spendCapUsd = -1;
+        QCOMPARE(errorCode(ProjectStore::create(dir.filePath(QStringLiteral("bad.calstudio")), settings)),
+                 QStringLiteral("invalid_spend_cap"));
     }
 
     void copyToMakesAnIndependentProject()

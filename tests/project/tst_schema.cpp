@@ -60,14 +60,37 @@ private Q_SLOTS:
 
         auto counts = (*store)->counts();
         QVERIFY(counts);
-        QCOMPARE(counts->masters, version >= 2 ? 1 : 0);
+        QCOMPARE(counts->masters, version >= 6 ? 2 : version >= 2 ? 1 : 0);
         if (version >= 2) {
             auto masters = (*store)->masters();
-            QCOMPARE(masters->size(), 1);
-            QCOMPARE(masters->first().month, 4);
-            QCOMPARE(masters->first().nativeWidth, 1024);
-            QCOMPARE(masters->first().provider, QStringLiteral("offline"));
+            QVERIFY(masters);
+            QCOMPARE(masters->size(), version >= 6 ? 2 : 1);
+            const MasterInfo april = masters->last();
+            QCOMPARE(april.month, 4);
+            QCOMPARE(april.id, 1);
+            QCOMPARE(april.nativeWidth, 1024);
+            QCOMPARE(april.provider, QStringLiteral("offline"));
+            QCOMPARE(april.candidateId, 1);
+            QCOMPARE(april.selfieId, 0); // v6 column: NULL in older files
+            QCOMPARE(*(*store)->findMaster(4, MasterSource{1, 0}), version >= 6 ? 3 : 1);
         }
+        if (version >= 6) {
+            // The user's own photo as the cover's master.
+            const MasterInfo cover = (*store)->masters()->first();
+            QCOMPARE(cover.month, 0);
+            QCOMPARE(cover.selfieId, 1);
+            QCOMPARE(cover.candidateId, 0);
+            QCOMPARE(cover.provider, QString());
+            QCOMPARE(*(*store)->findMaster(0, MasterSource{0, 1}), 2);
+            // A master row kept for undo is not the month's master, but it is there.
+            auto kept = (*store)->masterInfo(3);
+            QVERIFY(kept);
+            QCOMPARE(kept->month, 4);
+            QCOMPARE(kept->width, 2048);
+        }
+        // The spend cap arrived in v6; older files have none.
+        QCOMPARE(settings->spendCapUsd, version >= 6 ? 25.5 : 0.0);
+        QCOMPARE(*(*store)->spendCap(), version >= 6 ? 25.5 : 0.0);
 
         if (version >= 3) {
             auto dates = (*store)->loadSpecialDates();
@@ -93,6 +116,14 @@ private Q_SLOTS:
             QCOMPARE(selfies->first().width, 1200);
             QCOMPARE(selfies->first().originalName, version >= 5 ? QStringLiteral("IMG_0001.HEIC") : QString());
             QCOMPARE(selfies->first().preferred, version >= 5);
+        }
+
+        if (version >= 2) {
+            // The upgraded file takes a master made from the user's own photo.
+            auto id = (*store)->addMaster(5, MasterSource{0, 1}, QByteArray("png bytes"), QSize(64, 64), QSize(64, 64));
+            QVERIFY2(id, qPrintable(id ? QString() : id.error().toString()));
+            QVERIFY((*store)->pointMonthAtMaster(5, *id));
+            QCOMPARE((*store)->masterInfo(*id)->selfieId, 1);
         }
 
         QCOMPARE(*(*store)->integrityCheck(), QStringLiteral("ok"));

@@ -157,7 +157,8 @@ void TestMainWindow::welcomeScreenLoads()
     QCOMPARE(window.windowTitle(), QStringLiteral("Calendar Studio"));
     // Only steps that have a page exist, in the order of the user's path.
     QCOMPARE(window.journeySteps(),
-        (QStringList { MainWindow::StepCalendar, MainWindow::StepSelfies, MainWindow::StepPrompts }));
+        (QStringList { MainWindow::StepCalendar, MainWindow::StepSelfies, MainWindow::StepPrompts,
+                       MainWindow::StepGenerate }));
 
     // The QML signals reach the window: "open recent" opens the project.
     const QString path = m_dir.filePath(QStringLiteral("welcome.calstudio"));

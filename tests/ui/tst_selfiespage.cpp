@@ -648,7 +648,8 @@ void TestSelfiesPage::mainWindowForwardsDropAndPaste()
     QVERIFY(showAndActivate(window));
     QVERIFY(window.newProjectAt(m_dir.filePath(QStringLiteral("window.calstudio"))));
     QCOMPARE(window.journeySteps(),
-        (QStringList { MainWindow::StepCalendar, MainWindow::StepSelfies, MainWindow::StepPrompts }));
+        (QStringList { MainWindow::StepCalendar, MainWindow::StepSelfies, MainWindow::StepPrompts,
+                       MainWindow::StepGenerate }));
     QCOMPARE(window.currentJourneyStep(), MainWindow::StepCalendar);
     Project *project = window.project();
 

@@ -1,0 +1,325 @@
+#include "core/generation/generationsession.h"
+
+#include "core/generation/generationlogging.h"
+#include "core/generation/httppricetable.h"
+#include "core/generation/masterbuilder.h"
+#include "core/generation/providercatalog.h"
+#include "core/imaging/selfieanalysis.h"
+#include "core/project/jobstore.h"
+#include "core/project/project.h"
+#include "core/project/projectstore.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace CalStudio {
+
+struct GenerationSession::Build {
+    int month = 0;
+    qint64 candidateId = 0;
+    qint64 selfieId = 0;
+    bool userChoice = false;
+    QString undoText;
+    std::optional<Result<MasterImage>> result; ///< written by the worker, read after it finished
+    QFutureWatcher<void> watcher;
+    bool handled = false;
+};
+
+GenerationSession::GenerationSession(Project &project, QString referenceCacheDir, QObject *parent)
+    : QObject(parent)
+    , m_project(project)
+    , m_planner(project.store(), std::move(referenceCacheDir))
+{
+    m_configLookup = [](const QString &provider) {
+        HttpProviderConfig config;
+        if (const auto info = ProviderCatalog::find(provider))
+            config.baseUrl = info->defaultBaseUrl;
+        return config;
+    };
+    m_queue = std::make_unique<GenerationQueue>(
+        project.store(),
+        [this](const QString &provider) { return ProviderCatalog::create(provider, m_configLookup(provider)); },
+        [this](const GenerationRequest &request, const GeneratedImage &image) { return onImage(request, image); });
+    m_queue->setPreparer([this](GenerationRequest &request) { m_planner.prepare(request); });
+    connect(&m_project, &Project::settingsChanged, this, &GenerationSession::applySpendCap);
+}
+
+GenerationSession::~GenerationSession()
+{
+    // A master being built is the result of money spent: store it before the project closes.
+    waitForMasters();
+}
+
+CostEstimate GenerationSession::estimate(const RunOptions &options)
+{
+    CostEstimate estimate;
+    estimate.months = int(options.months.size());
+    estimate.candidates = options.candidates;
+    if (options.provider == QLatin1String("offline")) {
+        estimate.free = true;
+        return estimate;
+    }
+    const auto info = ProviderCatalog::find(options.provider);
+    const QString model = options.model.isEmpty() && info ? info->defaultModel : options.model;
+    const QSize native = ProviderCatalog::expectedNativeSize(options.provider, model, QSize(options.side, options.side));
+    estimate.perImageUsd = HttpPriceTable::estimateUsd(options.provider, model, native);
+    estimate.priceKnown = estimate.perImageUsd > 0;
+    return estimate;
+}
+
+Result<QList<qint64>> GenerationSession::generate(const RunOptions &options)
+{
+    if (options.months.isEmpty())
+        return Error{QStringLiteral("invalid"), tr("Choose at least one month to generate."), {}};
+    if (options.candidates < 1 || options.candidates > 4)
+        return Error{QStringLiteral("invalid"), tr("Choose between 1 and 4 candidates per month."), {}};
+    const auto info = ProviderCatalog::find(options.provider);
+    if (!info)
+        return Error{QStringLiteral("invalid"), tr("“%1” is not an image service Calendar Studio knows.")
+                                                    .arg(options.provider), {}};
+    // The planner reads prompts from the file: what is on screen must be there first.
+    if (auto st = m_project.flush(); !st)
+        return st.error();
+    const qint64 seed = options.baseSeed.value_or(QDateTime::currentSecsSinceEpoch() % 1000000);
+    auto requests = m_planner.requests(options.months, options.candidates, options.provider,
+                                       options.model.isEmpty() ? info->defaultModel : options.model,
+                                       QSize(options.side, options.side), seed);
+    if (!requests)
+        return requests.error();
+    // An image service needs words to work from; the offline draft does not.
+    if (options.provider != QLatin1String("offline")) {
+        for (const GenerationRequest &request : std::as_const(*requests)) {
+            if (request.promptSent.trimmed().isEmpty())
+                return Error{QStringLiteral("no_prompt"),
+                             tr("%1 has no prompt yet. Write one on the Prompts page (or apply a theme) first.")
+                                 .arg(request.month == 0 ? tr("The cover") : QLocale().standaloneMonthName(request.month)),
+                             {}};
+        }
+    }
+    QList<qint64> ids;
+    for (const GenerationRequest &request : std::as_const(*requests)) {
+        auto id = m_queue->enqueue(request);
+        if (!id)
+            return id.error();
+        ids.append(*id);
+    }
+    if (auto st = resume(); !st)
+        return st.error();
+    return ids;
+}
+
+Status GenerationSession::resume()
+{
+    applySpendCap();
+    if (m_queue->isPaused())
+        m_queue->resume();
+    if (m_started)
+        return Status::success();
+    if (auto st = m_queue->start(); !st)
+        return st;
+    m_started = true;
+    return Status::success();
+}
+
+void GenerationSession::applySpendCap()
+{
+    m_queue->setSpent(spentUsd());
+    m_queue->setSpendCap(m_project.settings().spendCapUsd);
+}
+
+Status GenerationSession::onImage(const GenerationRequest &request, const GeneratedImage &image)
+{
+    auto record = m_planner.storeCandidate(request, image);
+    if (!record)
+        return record.error();
+    Q_EMIT candidateStored(record->month, record->id, image.bytes);
+    // The month's first picture becomes its master, unless one is already there or on its way.
+    if (m_project.month(record->month).masterId == 0 && !isBuildingMaster(record->month)) {
+        const QByteArray bytes = image.bytes;
+        const int side = m_masterSide;
+        startBuild(record->month, record->id, 0, false, [bytes, side] { return MasterBuilder::build(bytes, side); });
+    }
+    return Status::success();
+}
+
+void GenerationSession::pickCandidate(qint64 candidateId)
+{
+    // Find the candidate (and its month) without reading pixels.
+    std::optional<CandidateRecord> candidate;
+    for (int month = 0; month < MonthEntry::PageCount && !candidate; ++month) {
+        auto list = m_project.store().loadCandidates(month);
+        if (!list) {
+            Q_EMIT errorOccurred(list.error());
+            return;
+        }
+        for (const CandidateRecord &c : std::as_const(*list)) {
+            if (c.id == candidateId)
+                candidate = c;
+        }
+    }
+    if (!candidate || candidate->blobId == 0) {
+        Q_EMIT errorOccurred(Error{QStringLiteral("not_found"), tr("That picture is no longer in the project."), {}});
+        return;
+    }
+    const QString undoText = tr("Use Picture for %1").arg(candidate->month == 0 ? tr("Cover") : QLocale().standaloneMonthName(candidate->month));
+    auto existing = m_project.store().findMaster(candidate->month, MasterSource{candidate->id, 0});
+    if (existing && *existing > 0) {
+        applyMaster(candidate->month, *existing, true, undoText);
+        return;
+    }
+    auto bytes = m_project.store().readBlob(candidate->blobId);
+    if (!bytes) {
+        Q_EMIT errorOccurred(bytes.error());
+        return;
+    }
+    const int side = m_masterSide;
+    startBuild(candidate->month, candidate->id, 0, true,
+               [data = *bytes, side] { return MasterBuilder::build(data, side); });
+    m_builds.last()->undoText = undoText;
+}
+
+void GenerationSession::useOwnPhoto(int month, qint64 selfieId)
+{
+    const QString undoText = tr("Use Own Photo for %1").arg(month == 0 ? tr("Cover") : QLocale().standaloneMonthName(month));
+    auto existing = m_project.store().findMaster(month, MasterSource{0, selfieId});
+    if (existing && *existing > 0) {
+        applyMaster(month, *existing, true, undoText);
+        return;
+    }
+    std::optional<SelfieRecord> selfie;
+    for (const SelfieRecord &r : m_project.selfies()) {
+        if (r.id == selfieId)
+            selfie = r;
+    }
+    if (!selfie) {
+        Q_EMIT errorOccurred(Error{QStringLiteral("not_found"), tr("That photo is no longer in the project."), {}});
+        return;
+    }
+    auto bytes = m_project.store().readBlob(selfie->blobId);
+    if (!bytes) {
+        Q_EMIT errorOccurred(bytes.error());
+        return;
+    }
+    // The face as analysed at import, in the stored (upright) image's pixels.
+    QRect face;
+    if (auto analysis = SelfieAnalysis::fromJson(QJsonDocument::fromJson(selfie->analysisJson).object())) {
+        SelfieAnalysis a = *analysis;
+        if (selfie->mainFace >= 0 && selfie->mainFace < a.faces.size())
+            a.mainFace = selfie->mainFace;
+        if (const auto *f = a.face(); f && a.imageSize.width() > 0 && a.imageSize.height() > 0) {
+            const double sx = double(selfie->width) / a.imageSize.width();
+            const double sy = double(selfie->height) / a.imageSize.height();
+            face = QRectF(f->box.x() * sx, f->box.y() * sy, f->box.width() * sx, f->box.height() * sy).toAlignedRect();
+        }
+    }
+    const int side = m_masterSide;
+    startBuild(month, 0, selfieId, true,
+               [data = *bytes, face, side] { return MasterBuilder::buildFromPhoto(data, face, side); });
+    m_builds.last()->undoText = undoText;
+}
+
+void GenerationSession::startBuild(int month, qint64 candidateId, qint64 selfieId, bool userChoice,
+                                   std::function<Result<MasterImage>()> work)
+{
+    auto build = std::make_shared<Build>();
+    build->month = month;
+    build->candidateId = candidateId;
+    build->selfieId = selfieId;
+    build->userChoice = userChoice;
+    m_builds.append(build);
+    connect(&build->watcher, &QFutureWatcher<void>::finished, this, [this, build] { finishBuild(build); });
+    build->watcher.setFuture(QtConcurrent::run([build, work = std::move(work)] { build->result = work(); }));
+    Q_EMIT masterBuildStarted(month);
+}
+
+void GenerationSession::finishBuild(const std::shared_ptr<Build> &build)
+{
+    if (build->handled)
+        return;
+    build->handled = true;
+    m_builds.removeAll(build);
+    const Result<MasterImage> &result = *build->result;
+    if (!result) {
+        qCWarning(lcGeneration) << "master for month" << build->month << "not built:" << result.error();
+        Q_EMIT errorOccurred(result.error());
+        Q_EMIT masterReady(build->month, m_project.month(build->month).masterId);
+        return;
+    }
+    auto id = m_project.store().addMaster(build->month, MasterSource{build->candidateId, build->selfieId}, result->png,
+                                          result->size, result->nativeSize);
+    if (!id) {
+        Q_EMIT errorOccurred(id.error());
+        Q_EMIT masterReady(build->month, m_project.month(build->month).masterId);
+        return;
+    }
+    applyMaster(build->month, *id, build->userChoice, build->undoText);
+}
+
+void GenerationSession::applyMaster(int month, qint64 masterId, bool userChoice, const QString &undoText)
+{
+    if (userChoice) {
+        if (auto st = m_project.setMaster(month, masterId, undoText); !st)
+            Q_EMIT errorOccurred(st.error());
+    } else if (m_project.month(month).masterId == 0) {
+        // Automatic: only a month that still has nothing (the user may have chosen meanwhile).
+        m_project.assignMaster(month, masterId);
+    }
+    Q_EMIT masterReady(month, m_project.month(month).masterId);
+}
+
+bool GenerationSession::isBuildingMaster(int month) const
+{
+    return std::any_of(m_builds.begin(), m_builds.end(), [month](const auto &b) { return b->month == month; });
+}
+
+void GenerationSession::waitForMasters()
+{
+    while (!m_builds.isEmpty()) {
+        const auto build = m_builds.first();
+        build->watcher.waitForFinished();
+        finishBuild(build);
+    }
+}
+
+double GenerationSession::spentUsd() const
+{
+    auto entries = ledger();
+    if (!entries)
+        return 0;
+    double total = 0;
+    for (const LedgerEntry &e : std::as_const(*entries))
+        total += e.usd; // lost answers count: better to stop early than to overspend
+    return total;
+}
+
+Result<QList<LedgerEntry>> GenerationSession::ledger() const
+{
+    QList<LedgerEntry> entries;
+    for (int month = 0; month < MonthEntry::PageCount; ++month) {
+        auto list = m_project.store().loadCandidates(month);
+        if (!list)
+            return list.error();
+        for (const CandidateRecord &c : std::as_const(*list)) {
+            if (c.costMicros <= 0 || c.status != QLatin1String("done"))
+                continue;
+            entries.append(LedgerEntry{c.createdAt, c.month, c.provider, c.model, QSize(c.width, c.height),
+                                       double(c.costMicros) / 1e6, false, c.id});
+        }
+    }
+    auto lost = JobStore(m_project.store()).load({QStringLiteral("lost")});
+    if (!lost)
+        return lost.error();
+    for (const JobRecord &job : std::as_const(*lost)) {
+        const auto request = GenerationQueue::requestFromJson(job.requestJson);
+        if (!request)
+            continue;
+        const QSize native = ProviderCatalog::expectedNativeSize(request->provider, request->model, request->size);
+        entries.append(LedgerEntry{job.updatedAt, job.month, request->provider, request->model, QSize(),
+                                   HttpPriceTable::estimateUsd(request->provider, request->model, native), true, 0});
+    }
+    std::sort(entries.begin(), entries.end(), [](const LedgerEntry &a, const LedgerEntry &b) { return a.at < b.at; });
+    return entries;
+}
+
+} // namespace CalStudio

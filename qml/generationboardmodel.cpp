@@ -163,26 +163,28 @@ void GenerationBoardModel::reload()
 
 void GenerationBoardModel::readNextThumbnail()
 {
-    // One read per event-loop turn: the UI never waits for more than one image's bytes.
-    if (!m_session || m_toRead.empty())
+    // Bytes are read and decoded on the model's worker (its own connection to the file): the UI never waits.
+    if (!m_session)
         return;
-    const auto [key, blobId] = m_toRead.front();
-    m_toRead.pop_front();
-    if (!m_thumbnails.contains(key) && !m_decoding.contains(key)) {
-        auto bytes = key < 0 ? m_session->project().store().readMasterById(-key)
-                             : m_session->project().store().readBlob(blobId);
-        if (bytes)
-            decodeThumbnail(key, *bytes);
-        else
-            qCWarning(lcQml) << "thumbnail bytes unreadable:" << bytes.error();
+    const QString path = m_session->project().path();
+    while (!m_toRead.empty()) {
+        const auto [key, blobId] = m_toRead.front();
+        m_toRead.pop_front();
+        if (m_thumbnails.contains(key) || m_decoding.contains(key))
+            continue;
+        m_decoding.insert(key);
+        startThumbnail(key, [path, blobId] { return ProjectStore::readBlobAt(path, blobId); });
     }
-    if (!m_toRead.empty())
-        QTimer::singleShot(0, this, &GenerationBoardModel::readNextThumbnail);
 }
 
 void GenerationBoardModel::decodeThumbnail(qint64 key, const QByteArray &bytes)
 {
     m_decoding.insert(key);
+    startThumbnail(key, [bytes]() -> Result<QByteArray> { return bytes; });
+}
+
+void GenerationBoardModel::startThumbnail(qint64 key, std::function<Result<QByteArray>()> read)
+{
     auto *watcher = new QFutureWatcher<QImage>(this);
     const int generation = m_generation;
     connect(watcher, &QFutureWatcher<QImage>::finished, this, [this, watcher, key, generation] {
@@ -199,10 +201,15 @@ void GenerationBoardModel::decodeThumbnail(qint64 key, const QByteArray &bytes)
         }
         Q_EMIT thumbnailReady();
     });
-    watcher->setFuture(QtConcurrent::run(&m_pool, [bytes] {
+    watcher->setFuture(QtConcurrent::run(&m_pool, [read = std::move(read)] {
+        auto bytes = read();
+        if (!bytes) {
+            qCWarning(lcQml) << "thumbnail bytes unreadable:" << bytes.error();
+            return QImage();
+        }
         ImageLimits limits; // generated pictures and masters: any size is fine here, only a selfie needs 512 px
         limits.minShortEdge = 1;
-        auto decoded = ImageDecoder::decode(bytes, limits, ThumbnailEdge);
+        auto decoded = ImageDecoder::decode(*bytes, limits, ThumbnailEdge);
         if (!decoded)
             qCWarning(lcQml) << "thumbnail not decoded:" << decoded.error();
         return decoded ? decoded->image : QImage();
@@ -238,7 +245,7 @@ void GenerationBoardModel::refreshMaster(int month)
             s.masterNative = QSize(info->nativeWidth, info->nativeHeight);
             // Own photos have no candidate thumbnail: make one from the master.
             if (info->candidateId == 0 && !m_thumbnails.contains(-s.masterId) && !m_decoding.contains(-s.masterId)) {
-                m_toRead.emplace_back(-s.masterId, 0);
+                m_toRead.emplace_back(-s.masterId, info->blobId);
                 QTimer::singleShot(0, this, &GenerationBoardModel::readNextThumbnail);
             }
         }

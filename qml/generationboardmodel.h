@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/common/result.h"
+
 #include <QAbstractListModel>
 #include <QHash>
 #include <QImage>
@@ -10,6 +12,7 @@
 #include <QtQml/qqmlregistration.h>
 
 #include <deque>
+#include <functional>
 
 namespace CalStudio {
 
@@ -113,6 +116,7 @@ private:
     void refreshSummary();
     void onCandidateStored(int month, qint64 candidateId, const QByteArray &bytes);
     void decodeThumbnail(qint64 key, const QByteArray &bytes);
+    void startThumbnail(qint64 key, std::function<Result<QByteArray>()> read);
     void readNextThumbnail();
     [[nodiscard]] QList<QueueJobInfo> jobsOf(int month) const;
 

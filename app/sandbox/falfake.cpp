@@ -60,13 +60,21 @@ SandboxReply FalFake::submit(const SandboxRequest &request, const QString &model
 {
     if (scenario == QLatin1String("quota"))
         return detail(403, QStringLiteral("User is locked. Reason: Exhausted balance. Top up your balance at fal.ai/dashboard/billing."));
+    if (scenario == QLatin1String("permission"))
+        return detail(403, QStringLiteral("You do not have access to this application."));
+    if (scenario == QLatin1String("not-found"))
+        return detail(404, QStringLiteral("Application '%1' not found").arg(modelPath));
     if (scenario == QLatin1String("rate-limit")) {
         SandboxReply reply = detail(429, QStringLiteral("Too many concurrent requests. Retry later."));
         reply.headers = {{"retry-after", "5"}};
         return reply;
     }
+    if (scenario == QLatin1String("rate-limit-no-hint"))
+        return detail(429, QStringLiteral("Rate limit exceeded."));
     if (scenario == QLatin1String("server-error"))
         return detail(500, QStringLiteral("Internal server error"));
+    if (scenario == QLatin1String("unavailable"))
+        return detail(503, QStringLiteral("Service temporarily unavailable. Please retry."));
     if (scenario == QLatin1String("html-502")) {
         SandboxReply reply;
         reply.status = 502;
@@ -77,6 +85,10 @@ SandboxReply FalFake::submit(const SandboxRequest &request, const QString &model
     if (scenario == QLatin1String("bad-request"))
         return fastApiError(QStringLiteral("resolution"), QStringLiteral("value is not a valid enumeration member; permitted: '1K', '2K', '4K'"),
                             QStringLiteral("type_error.enum"));
+    if (scenario == QLatin1String("prompt-block"))
+        return fastApiError(QStringLiteral("prompt"),
+                            QStringLiteral("The prompt was flagged by the content checker and cannot be processed."),
+                            QStringLiteral("content_policy_violation"));
     const QStringList segments = modelPath.split(QLatin1Char('/'), Qt::SkipEmptyParts);
     if (segments.size() < 2)
         return detail(404, QStringLiteral("Application not found"));
@@ -120,14 +132,14 @@ SandboxReply FalFake::handle(const SandboxRequest &request)
     const QString prefix = QString::fromLatin1(PathPrefix);
     const QString path = request.path.startsWith(prefix + QLatin1Char('/')) ? request.path.mid(prefix.size()) : QString();
 
-    static const QRegularExpression filePath(QStringLiteral("^/files/(\\d{1,5})x(\\d{1,5})\\.png$"));
+    static const QRegularExpression filePath(QStringLiteral("^/files/(\\d{1,5})x(\\d{1,5})(-huge)?\\.png$"));
     if (const auto match = filePath.match(path); match.hasMatch() && request.method == "GET") {
         const QSize size(match.captured(1).toInt(), match.captured(2).toInt());
         if (size.width() < 1 || size.height() < 1 || size.width() > 8192 || size.height() > 8192)
             return detail(404, QStringLiteral("File not found"));
         SandboxReply reply;
         reply.contentType = "image/png";
-        reply.body = FakeImage::encoded(size, "png");
+        reply.body = FakeImage::encoded(size, "png", !match.captured(3).isEmpty());
         return reply;
     }
 
@@ -189,12 +201,20 @@ SandboxReply FalFake::handle(const SandboxRequest &request)
                                 QStringLiteral("content_policy_violation"));
         if (job.scenario == QLatin1String("result-error"))
             return detail(500, QStringLiteral("Internal error while running the model"));
-        const QString url = origin(request) + QStringLiteral("/files/%1x%2.png").arg(job.size.width()).arg(job.size.height());
+        const QString url = origin(request)
+            + QStringLiteral("/files/%1x%2%3.png")
+                  .arg(job.size.width())
+                  .arg(job.size.height())
+                  .arg(job.scenario == QLatin1String("huge") ? QStringLiteral("-huge") : QString());
+        QJsonArray images;
+        if (job.scenario != QLatin1String("text-only")) {
+            images.append(QJsonObject{{QStringLiteral("url"), url},
+                                      {QStringLiteral("width"), job.size.width()},
+                                      {QStringLiteral("height"), job.size.height()},
+                                      {QStringLiteral("content_type"), QStringLiteral("image/png")}});
+        }
         return json(200, QJsonObject{
-                             {QStringLiteral("images"), QJsonArray{QJsonObject{{QStringLiteral("url"), url},
-                                                                               {QStringLiteral("width"), job.size.width()},
-                                                                               {QStringLiteral("height"), job.size.height()},
-                                                                               {QStringLiteral("content_type"), QStringLiteral("image/png")}}}},
+                             {QStringLiteral("images"), images},
                              {QStringLiteral("has_nsfw_concepts"), QJsonArray{job.scenario == QLatin1String("nsfw-flag")}},
                              {QStringLiteral("seed"), 42},
                              {QStringLiteral("prompt"), job.prompt},

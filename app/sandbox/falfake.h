@@ -21,16 +21,20 @@ class FaultPlan;
  *   the subpath rule is enforced (status/result/cancel with the subpath → 404);
  * - `GET /fal/{owner}/{app}/requests/{id}` → `{images:[{url,width,height,
  *   content_type}],has_nsfw_concepts,seed,prompt}` with the URL on the fake's
- *   own file route `GET /fal/files/{W}x{H}.png` (a real PNG of that size);
+ *   own file route `GET /fal/files/{W}x{H}[-huge].png` (a real PNG of that size);
  * - `PUT …/cancel` → 202 `CANCELLATION_REQUESTED` or 400 `ALREADY_COMPLETED`.
  *
  * `Authorization: Key` is checked first; any other scheme (such as Bearer)
  * gets 401 `{"detail":"Unauthorized"}`. Faults (api "fal") are taken on
- * submit: invalid-key, quota, rate-limit (429 with Retry-After), bad-request
- * (422 FastAPI `detail[]`), server-error, html-502, safety (the result GET
- * after COMPLETED answers 422 content_policy_violation), nsfw-flag
- * (`has_nsfw_concepts:[true]`), result-error (the result GET answers 500),
- * stuck-processing, slow (delay), drop. Never touches sockets.
+ * submit and shape that request: invalid-key, permission (403), not-found
+ * (404), quota (403 "User is locked"), rate-limit (429 with Retry-After),
+ * rate-limit-no-hint (429 without), bad-request (422 FastAPI `detail[]`),
+ * server-error, unavailable (503), html-502, prompt-block (422
+ * content_policy_violation on submit), safety (the result GET after
+ * COMPLETED answers 422 content_policy_violation), nsfw-flag
+ * (`has_nsfw_concepts:[true]`), text-only (`images:[]`), result-error (the
+ * result GET answers 500), stuck-processing, huge (the output file is a noisy
+ * PNG of about 16 MB at 4K), slow (delay), drop. Never touches sockets.
  */
 class FalFake {
 public:

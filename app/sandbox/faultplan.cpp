@@ -1,38 +1,163 @@
 #include "app/sandbox/faultplan.h"
 
+#include <QHash>
 #include <QJsonDocument>
 #include <QJsonObject>
 
 namespace CalStudio {
 
-const QStringList &FaultPlan::knownScenarios()
+namespace {
+
+struct ScenarioInfo {
+    const char *name;
+    const char *description;
+};
+
+// One table for validation, --help and the docs, so they cannot drift apart.
+const QList<ScenarioInfo> &scenarioTable()
 {
-    static const QStringList scenarios{
+    static const QList<ScenarioInfo> table{
+        {"invalid-key", "the key is refused: 401 in the API's shape (Gemini: 400 API_KEY_INVALID)"},
+        {"permission", "403: the key may not use this model (Gemini PERMISSION_DENIED, OpenAI org not verified)"},
+        {"not-found", "404: unknown model"},
+        {"rate-limit", "429 with a retry hint (Retry-After: 7; Gemini RetryInfo 7s; fal Retry-After: 5)"},
+        {"rate-limit-no-hint", "429 without any retry hint"},
+        {"quota", "billing or quota used up (Gemini daily quota, OpenAI insufficient_quota, Replicate 402, "
+                  "fal 403 \"User is locked\")"},
+        {"bad-request", "invalid input: 400 (Gemini, OpenAI) or 422 (Replicate invalid_fields, fal FastAPI detail[])"},
+        {"server-error", "500 with a JSON body"},
+        {"unavailable", "503: overloaded"},
+        {"html-502", "502 with an HTML body, as a proxy sends it"},
+        {"prompt-block", "the prompt is refused (Gemini promptFeedback.blockReason, OpenAI moderation_blocked, "
+                         "Replicate prediction fails at once \"flagged as sensitive (E005)\", fal 422 "
+                         "content_policy_violation on submit)"},
+        {"safety", "the image is refused (Gemini IMAGE_SAFETY, OpenAI moderation_blocked, Replicate prediction "
+                   "ends failed with an NSFW error, fal result GET 422 content_policy_violation)"},
+        {"text-only", "an answer without an image (Gemini NO_IMAGE, Replicate output null, fal images:[])"},
+        {"thoughts", "interim thought parts (text and a draft image) before the real image"},
+        {"nsfw-flag", "a result with has_nsfw_concepts [true]"},
+        {"result-error", "the result GET after COMPLETED answers 500"},
+        {"stuck-processing", "the job never finishes (for deadline and cancel tests)"},
+        {"output-array", "output as an array of URLs instead of one URL"},
+        {"expired", "the output URL has already expired (404)"},
+        {"sync", "the prediction finishes within Prefer: wait (no polling)"},
+        {"slow", "the answer (for Replicate and fal the submit answer) comes after delay ms, 10 s by default: "
+                 "beyond a short client timeout"},
+        {"drop", "the connection is closed without an answer (after delay ms)"},
+        {"huge", "a noisy 4K image of about 16 MB of PNG (Gemini, OpenAI: base64 in the JSON; Replicate, fal: "
+                 "the output file); ask for 4K to get 4096 px"},
+    };
+    return table;
+}
+
+const QHash<QString, QStringList> &scenariosByApi()
+{
+    static const QStringList common{
         QStringLiteral("invalid-key"), QStringLiteral("permission"), QStringLiteral("not-found"),
         QStringLiteral("rate-limit"), QStringLiteral("quota"), QStringLiteral("bad-request"),
         QStringLiteral("server-error"), QStringLiteral("unavailable"), QStringLiteral("html-502"),
-        QStringLiteral("prompt-block"), QStringLiteral("safety"), QStringLiteral("text-only"),
-        QStringLiteral("thoughts"), QStringLiteral("slow"), QStringLiteral("drop"), QStringLiteral("huge"),
+        QStringLiteral("prompt-block"), QStringLiteral("safety"), QStringLiteral("slow"),
+        QStringLiteral("drop"), QStringLiteral("huge"),
     };
+    static const QStringList queued{QStringLiteral("rate-limit-no-hint"), QStringLiteral("text-only"),
+                                    QStringLiteral("stuck-processing")};
+    static const QHash<QString, QStringList> byApi{
+        {QStringLiteral("gemini"), common + QStringList{QStringLiteral("text-only"), QStringLiteral("thoughts")}},
+        {QStringLiteral("openai"), common},
+        {QStringLiteral("replicate"),
+         common + queued
+             + QStringList{QStringLiteral("output-array"), QStringLiteral("expired"), QStringLiteral("sync")}},
+        {QStringLiteral("fal"),
+         common + queued + QStringList{QStringLiteral("nsfw-flag"), QStringLiteral("result-error")}},
+    };
+    return byApi;
+}
+
+} // namespace
+
+const QStringList &FaultPlan::apis()
+{
+    static const QStringList names{QStringLiteral("gemini"), QStringLiteral("openai"), QStringLiteral("replicate"),
+                                   QStringLiteral("fal")};
+    return names;
+}
+
+const QStringList &FaultPlan::knownScenarios()
+{
+    static const QStringList scenarios = [] {
+        QStringList names;
+        for (const ScenarioInfo &info : scenarioTable())
+            names.append(QString::fromLatin1(info.name));
+        return names;
+    }();
     return scenarios;
 }
 
-static bool validApi(const QString &api)
+QStringList FaultPlan::scenariosFor(const QString &api)
 {
-    return api.isEmpty() || api == QLatin1String("gemini") || api == QLatin1String("openai");
+    if (api.isEmpty())
+        return knownScenarios();
+    return scenariosByApi().value(api);
+}
+
+QString FaultPlan::helpText()
+{
+    // Wrapped to 100 columns with a hanging indent, so the list stays readable in a terminal.
+    const auto wrapped = [](const QString &head, const QString &text) -> QString {
+        constexpr int width = 100;
+        const QString indent(head.size(), QLatin1Char(' '));
+        QString out = head;
+        qsizetype column = head.size();
+        for (const QString &word : text.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+            if (column > head.size() && column + 1 + word.size() > width) {
+                out += QLatin1Char('\n') + indent;
+                column = indent.size();
+            } else if (column > head.size()) {
+                out += QLatin1Char(' ');
+                ++column;
+            }
+            out += word;
+            column += word.size();
+        }
+        return out + QLatin1Char('\n');
+    };
+    QString text = QStringLiteral("Scenarios per API:\n");
+    for (const QString &api : apis()) {
+        text += wrapped(QStringLiteral("  %1 ").arg(api + QLatin1Char(':'), -10),
+                        scenariosFor(api).join(QStringLiteral(", ")));
+    }
+    text += QStringLiteral("What they do:\n");
+    for (const ScenarioInfo &info : scenarioTable()) {
+        const QString name = QString::fromLatin1(info.name);
+        QStringList only;
+        for (const QString &api : apis()) {
+            if (scenariosFor(api).contains(name))
+                only.append(api);
+        }
+        const QString which
+            = only.size() == apis().size() ? QString() : QStringLiteral("(%1) ").arg(only.join(QStringLiteral(", ")));
+        text += wrapped(QStringLiteral("  %1 ").arg(name, -18), which + QString::fromLatin1(info.description));
+    }
+    text.chop(1); // the parser adds the blank line before the options
+    return text;
 }
 
 static std::optional<Fault> validated(Fault fault, QString *error)
 {
-    if (!validApi(fault.api)) {
+    if (!fault.api.isEmpty() && !FaultPlan::apis().contains(fault.api)) {
         if (error)
-            *error = QStringLiteral("unknown api \"%1\" (gemini, openai)").arg(fault.api);
+            *error = QStringLiteral("unknown api \"%1\" (%2)")
+                         .arg(fault.api, FaultPlan::apis().join(QStringLiteral(", ")));
         return std::nullopt;
     }
-    if (!FaultPlan::knownScenarios().contains(fault.scenario)) {
-        if (error)
-            *error = QStringLiteral("unknown scenario \"%1\" (%2)")
-                         .arg(fault.scenario, FaultPlan::knownScenarios().join(QStringLiteral(", ")));
+    const QStringList scenarios = FaultPlan::scenariosFor(fault.api);
+    if (!scenarios.contains(fault.scenario)) {
+        if (error) {
+            *error = QStringLiteral("unknown scenario \"%1\"%2 (%3)")
+                         .arg(fault.scenario,
+                              fault.api.isEmpty() ? QString() : QStringLiteral(" for %1").arg(fault.api),
+                              scenarios.join(QStringLiteral(", ")));
+        }
         return std::nullopt;
     }
     if (fault.count == 0 || fault.count < -1 || fault.delay.count() < 0) {

@@ -11,10 +11,13 @@
 namespace CalStudio {
 
 /**
- * One scripted misbehaviour. `api` limits it to "gemini" or "openai" (empty =
- * the next request of any API); `count` is how many requests it affects (-1 =
- * every request until cleared); `delay` is waited before the (possibly faulty)
- * answer is sent.
+ * One scripted misbehaviour. `api` limits it to "gemini", "openai",
+ * "replicate" or "fal" (empty = the next request of any API); `count` is how
+ * many requests it affects (-1 = every request until cleared); `delay` is
+ * waited before the (possibly faulty) answer is sent. The Gemini and OpenAI
+ * fakes take a fault on every request; the Replicate and fal.ai fakes take it
+ * when a job is submitted, and it then shapes that job's whole life (its
+ * polls, result and output file).
  */
 struct Fault {
     QString api;
@@ -26,13 +29,26 @@ struct Fault {
 /**
  * The queue of faults tests and demos script, consumed in order by the fakes.
  * Filled from `--fault` options at start-up and from `POST /_sandbox/faults`
- * at run time. Scenarios (see knownScenarios()): invalid-key, permission,
- * not-found, rate-limit, quota, bad-request, server-error, unavailable,
- * html-502, prompt-block, safety, text-only, thoughts, slow, drop, huge.
+ * at run time. Each API accepts the scenarios its fake implements, in its own
+ * wire shape (scenariosFor(); what each does: helpText()):
+ *
+ * - all four: invalid-key, permission, not-found, rate-limit, quota,
+ *   bad-request, server-error, unavailable, html-502, prompt-block, safety,
+ *   slow, drop, huge;
+ * - gemini: text-only, thoughts;
+ * - replicate and fal: rate-limit-no-hint, text-only, stuck-processing;
+ *   replicate: output-array, expired, sync; fal: nsfw-flag, result-error.
  */
 class FaultPlan {
 public:
+    /// "gemini", "openai", "replicate", "fal".
+    static const QStringList &apis();
+    /// Every scenario some fake implements.
     static const QStringList &knownScenarios();
+    /// The scenarios the fake of `api` implements; knownScenarios() for an empty `api` (any API).
+    static QStringList scenariosFor(const QString &api);
+    /// Scenarios per API and what each does, for `calstudio-sandbox --help`.
+    static QString helpText();
 
     /// Parses `[API:]SCENARIO[,count=N][,delay=MS]`, e.g. "gemini:rate-limit" or "slow,delay=400000".
     static std::optional<Fault> parseSpec(const QString &spec, QString *error = nullptr);

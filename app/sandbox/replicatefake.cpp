@@ -80,18 +80,27 @@ QJsonObject ReplicateFake::toJson(const Prediction &p) const
 {
     const QString get = p.origin + QStringLiteral("/v1/predictions/") + p.id;
     QJsonValue output;
-    if (p.status == QLatin1String("succeeded")) {
+    if (p.status == QLatin1String("succeeded") && p.scenario != QLatin1String("text-only")) {
         const qint64 expires = p.scenario == QLatin1String("expired")
             ? QDateTime::currentMSecsSinceEpoch() - 1
             : QDateTime::currentMSecsSinceEpoch() + m_fileLifetime.count();
         const QString origin = m_fileOrigin.isEmpty() ? p.origin : m_fileOrigin.toString(QUrl::StripTrailingSlash);
         const QString url = origin + QString::fromLatin1(FilePrefix)
-            + QStringLiteral("%1/%2x%3.png").arg(expires).arg(p.size.width()).arg(p.size.height());
+            + QStringLiteral("%1/%2x%3%4.png")
+                  .arg(expires)
+                  .arg(p.size.width())
+                  .arg(p.size.height())
+                  .arg(p.scenario == QLatin1String("huge") ? QStringLiteral("-huge") : QString());
         output = p.outputArray ? QJsonValue(QJsonArray{url}) : QJsonValue(url);
     }
     QJsonValue error;
-    if (p.status == QLatin1String("failed"))
-        error = QStringLiteral("NSFW content detected. Try running it again, or try a different prompt.");
+    if (p.status == QLatin1String("failed")) {
+        // Model failures are not HTTP errors: the prediction ends `failed` with a text (EXTERNAL_APIS.md 3.b).
+        error = p.scenario == QLatin1String("prompt-block")
+            ? QStringLiteral("The input or output was flagged as sensitive. "
+                             "Please try again with different inputs. (E005)")
+            : QStringLiteral("NSFW content detected. Try running it again, or try a different prompt.");
+    }
     return QJsonObject{
         {QStringLiteral("id"), p.id},
         {QStringLiteral("model"), p.model},
@@ -112,7 +121,8 @@ QJsonObject ReplicateFake::toJson(const Prediction &p) const
 
 SandboxReply ReplicateFake::serveFile(const QString &path) const
 {
-    static const QRegularExpression pattern(QStringLiteral("^/replicate-files/(\\d+)/(\\d{1,5})x(\\d{1,5})\\.png$"));
+    static const QRegularExpression pattern(
+        QStringLiteral("^/replicate-files/(\\d+)/(\\d{1,5})x(\\d{1,5})(-huge)?\\.png$"));
     const auto match = pattern.match(path);
     if (!match.hasMatch() || match.captured(1).toLongLong() < QDateTime::currentMSecsSinceEpoch())
         return problem(404, QStringLiteral("Not found"), QStringLiteral("The file does not exist or has expired."));
@@ -121,7 +131,7 @@ SandboxReply ReplicateFake::serveFile(const QString &path) const
         return problem(404, QStringLiteral("Not found"), QStringLiteral("No such file."));
     SandboxReply reply;
     reply.contentType = "image/png";
-    reply.body = FakeImage::encoded(size, "png");
+    reply.body = FakeImage::encoded(size, "png", !match.captured(4).isEmpty());
     return reply;
 }
 
@@ -130,12 +140,18 @@ SandboxReply ReplicateFake::create(const SandboxRequest &request, const QString 
     if (scenario == QLatin1String("quota"))
         return problem(402, QStringLiteral("Insufficient credit"),
                        QStringLiteral("You have insufficient credit to run this model. Go to https://replicate.com/account/billing."));
+    if (scenario == QLatin1String("permission"))
+        return problem(403, QStringLiteral("Forbidden"),
+                       QStringLiteral("You do not have permission to run this model."));
     if (scenario == QLatin1String("rate-limit")) {
         SandboxReply reply = json(429, QJsonObject{{QStringLiteral("detail"), QStringLiteral("Request was throttled. Expected available in 7 seconds.")},
                                                    {QStringLiteral("status"), 429}});
         reply.headers = {{"retry-after", "7"}};
         return reply;
     }
+    if (scenario == QLatin1String("rate-limit-no-hint"))
+        return json(429, QJsonObject{{QStringLiteral("detail"), QStringLiteral("Request was throttled.")},
+                                     {QStringLiteral("status"), 429}});
     if (scenario == QLatin1String("not-found"))
         return problem(404, QStringLiteral("Not found"), QStringLiteral("The requested resource could not be found."));
     if (scenario == QLatin1String("server-error"))
@@ -239,7 +255,9 @@ SandboxReply ReplicateFake::handle(const SandboxRequest &request)
             return problem(404, QStringLiteral("Not found"), QStringLiteral("Use GET to read a prediction."));
         if (running) {
             ++p.polls;
-            if (p.scenario == QLatin1String("stuck-processing") || p.polls < m_pollsToFinish)
+            if (p.scenario == QLatin1String("prompt-block"))
+                p.status = QStringLiteral("failed"); // the input check fails at once
+            else if (p.scenario == QLatin1String("stuck-processing") || p.polls < m_pollsToFinish)
                 p.status = QStringLiteral("processing");
             else
                 p.status = p.scenario == QLatin1String("safety") ? QStringLiteral("failed") : QStringLiteral("succeeded");

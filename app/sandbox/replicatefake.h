@@ -22,15 +22,19 @@ class FaultPlan;
  *   `bytedance/seedream*` models or the `output-array` scenario) on the
  *   fake's own file route;
  * - `POST /v1/predictions/{id}/cancel` → `canceled`;
- * - `GET /replicate-files/{expiresMs}/{W}x{H}.png` → a real PNG of that size,
- *   404 once expired (fileLifetime(), 1 h by default).
+ * - `GET /replicate-files/{expiresMs}/{W}x{H}[-huge].png` → a real PNG of that
+ *   size, 404 once expired (fileLifetime(), 1 h by default).
  *
  * `Authorization: Bearer` is checked first (401 problem JSON). Faults (api
- * "replicate") are taken on create: invalid-key, quota (402), rate-limit (429
- * with Retry-After and the "available in N seconds" detail), bad-request (422
- * with invalid_fields), not-found, server-error, unavailable, html-502,
- * safety (the prediction ends `failed` with an NSFW error), stuck-processing,
- * output-array, expired, sync, slow (delay), drop. Never touches sockets.
+ * "replicate") are taken on create and shape that prediction: invalid-key,
+ * permission (403), quota (402), rate-limit (429 with Retry-After and the
+ * "available in N seconds" detail), rate-limit-no-hint (429 without either),
+ * bad-request (422 with invalid_fields), not-found, server-error, unavailable,
+ * html-502, prompt-block (fails on the first poll, "flagged as sensitive
+ * (E005)"), safety (ends `failed` with an NSFW error), text-only (succeeds
+ * with `output` null), stuck-processing, output-array, expired, sync, huge
+ * (the output file is a noisy PNG of about 16 MB at 4K), slow (delay), drop.
+ * Never touches sockets.
  */
 class ReplicateFake {
 public:

@@ -2,13 +2,7 @@
 
 #include "core/generation/httpimageprovider.h"
 
-#include <QElapsedTimer>
 #include <QJsonObject>
-#include <QPointer>
-#include <QTimer>
-
-class QNetworkAccessManager;
-class QNetworkReply;
 
 namespace CalStudio {
 
@@ -40,8 +34,9 @@ namespace CalStudio {
  * in a row or a failed download → ResponseLost; deadline → Transient (and a
  * best-effort cancel); cancel() → best-effort `PUT …/cancel`, then Cancelled.
  *
- * Like ReplicateProvider, it drives its own replies, deadline and busy state
- * (HttpImageProvider offers one POST per call only); isBusy() hides the base's.
+ * The job steps (polling, result fetch, the download without the key on other
+ * hosts, the deadline and cancellation) are HttpImageProvider's queued-job
+ * helpers; this class adds the request, the queue JSON and the error mapping.
  */
 class FalProvider : public HttpImageProvider {
     Q_OBJECT
@@ -51,15 +46,9 @@ public:
     static constexpr int MaxImages = 14;
 
     explicit FalProvider(HttpProviderConfig config, QObject *parent = nullptr);
-    ~FalProvider() override;
 
     [[nodiscard]] QString id() const override { return QStringLiteral("fal"); }
     void generate(const GenerationRequest &request) override;
-    void cancel() override;
-
-    [[nodiscard]] bool isBusy() const { return m_active; }
-    /// Pause between status polls (default 1 s).
-    void setPollInterval(std::chrono::milliseconds interval) { m_pollInterval = interval; }
 
     /// The model input for `request` (references as data: URIs).
     static QJsonObject inputFor(const GenerationRequest &request);
@@ -68,42 +57,25 @@ public:
     /// Error for a non-2xx answer of any fal endpoint.
     static GenerationError errorFromStatus(const HttpAnswer &answer);
 
-private:
-    enum class Step { Submit, Poll, Result, Download };
+protected:
+    [[nodiscard]] QByteArray authorization() const override;
+    [[nodiscard]] GenerationError errorFromAnswer(const HttpAnswer &answer) const override
+    {
+        return errorFromStatus(answer);
+    }
+    void cancelRemote() override;
+    [[nodiscard]] QString displayName() const override { return QStringLiteral("fal.ai"); }
 
-    void issue(QNetworkReply *reply, Step step);
-    void onReplyFinished();
+private:
     void handleSubmitted(const QJsonObject &answer);
     void handleStatus(const QJsonObject &status);
     void handleResult(const QJsonObject &result);
-    void get(const QUrl &url, Step step);
-    void poll();
-    void onDeadline();
-    void cancelRemote();
-    void finish(const Outcome &outcome);
-    void answerSoon(const GenerationError &error);
-    [[nodiscard]] bool sameOriginAsApi(const QUrl &url) const;
-    [[nodiscard]] QUrl apiUrl(const QString &returned, const QString &fallbackPath) const;
-    QNetworkAccessManager *manager();
 
-    QNetworkAccessManager *m_manager = nullptr;
-    QPointer<QNetworkReply> m_reply;
-    Step m_step = Step::Submit;
-    QTimer m_deadline;
-    QTimer m_pollTimer;
-    QElapsedTimer m_elapsed;
-    std::chrono::milliseconds m_pollInterval{1000};
     QString m_model;
     QString m_requestId;
     QUrl m_statusUrl;
     QUrl m_responseUrl;
     QUrl m_cancelUrl;
-    quint64 m_call = 0;
-    int m_pollFailures = 0;
-    bool m_active = false;
-    bool m_cancelled = false;
-    bool m_timedOut = false;
-    bool m_requestSent = false;
 };
 
 } // namespace CalStudio

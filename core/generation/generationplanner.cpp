@@ -118,6 +118,14 @@ Result<QList<ReferenceImage>> GenerationPlanner::buildReferences() const
 Result<CandidateRecord> GenerationPlanner::storeCandidate(const GenerationRequest &request,
                                                           const GeneratedImage &image)
 {
+    CandidateRecord record = candidateFor(request, image);
+    if (auto st = m_store.addCandidate(record, image.bytes); !st)
+        return st.error();
+    return record;
+}
+
+CandidateRecord GenerationPlanner::candidateFor(const GenerationRequest &request, const GeneratedImage &image)
+{
     CandidateRecord record;
     record.month = request.month;
     record.provider = request.provider;
@@ -128,8 +136,6 @@ Result<CandidateRecord> GenerationPlanner::storeCandidate(const GenerationReques
     record.height = image.nativeSize.height();
     record.costMicros = qRound64(image.costUsd * 1e6);
     record.status = QStringLiteral("done");
-    if (auto st = m_store.addCandidate(record, image.bytes); !st)
-        return st.error();
     return record;
 }
 

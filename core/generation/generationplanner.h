@@ -45,6 +45,8 @@ public:
      * estimate). Making masters is GenerationSession's job, off this thread.
      */
     Result<CandidateRecord> storeCandidate(const GenerationRequest &request, const GeneratedImage &image);
+    /// The candidate row (provenance) for an image, without storing anything.
+    static CandidateRecord candidateFor(const GenerationRequest &request, const GeneratedImage &image);
 
 private:
     Result<QList<ReferenceImage>> buildReferences() const;

@@ -5,6 +5,7 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QPointer>
 #include <QRandomGenerator>
 
 namespace CalStudio {
@@ -18,6 +19,7 @@ struct GenerationQueue::Job {
     QElapsedTimer running;
     QString providerReason;
     std::optional<GenerationError::Kind> errorKind; ///< of the last failure, this session only
+    bool storing = false; ///< the answer arrived and is being stored
 };
 
 namespace {
@@ -298,18 +300,19 @@ void GenerationQueue::onFinished(qint64 jobId, const ImageProvider::Outcome &out
     provider.release()->deleteLater(); // it is still inside its own signal
 
     if (const auto *image = std::get_if<GeneratedImage>(&outcome)) {
-        if (auto st = m_sink(job->request, *image); !st) {
-            // Could not store (disk full…): keep the job and try again later; the image is regenerated.
-            job->record.state = Queued;
-            job->record.lastError = st.error().userMessage;
-            job->record.nextAttemptAt = QDateTime::currentDateTimeUtc().addMSecs(backoffFor(job->record.attempts, 0ms).count());
-        } else {
-            job->record.state = Done;
-            job->record.lastError.clear();
-            m_spent += image->costUsd;
-            ++m_finishedCount;
-            m_finishedMs += elapsed;
+        if (m_asyncSink) {
+            // Stays "running" while the picture is stored off this thread; a crash meanwhile makes it "lost".
+            job->storing = true;
+            const double cost = image->costUsd;
+            QPointer<GenerationQueue> self(this);
+            m_asyncSink(job->request, *image, [self, jobId, cost, elapsed](const Status &st) {
+                if (self)
+                    self->onStored(jobId, st, cost, elapsed);
+            });
+            return;
         }
+        onStored(jobId, m_sink(job->request, *image), image->costUsd, elapsed);
+        return;
     } else {
         const auto &error = std::get<GenerationError>(outcome);
         job->record.lastError = error.message;
@@ -337,6 +340,29 @@ void GenerationQueue::onFinished(qint64 jobId, const ImageProvider::Outcome &out
         }
         qCInfo(lcGeneration) << "job" << jobId << "month" << job->request.month << "ended:" << job->record.state
                              << error.providerReason;
+    }
+    persist(*job);
+    Q_EMIT jobChanged(jobId);
+    dispatch();
+}
+
+void GenerationQueue::onStored(qint64 jobId, const Status &stored, double costUsd, qint64 elapsedMs)
+{
+    const auto job = m_all.value(jobId);
+    if (!job || job->record.state != Running)
+        return;
+    job->storing = false;
+    if (!stored) {
+        // Could not store (disk full…): keep the job and try again later; the image is regenerated.
+        job->record.state = Queued;
+        job->record.lastError = stored.error().userMessage;
+        job->record.nextAttemptAt = QDateTime::currentDateTimeUtc().addMSecs(backoffFor(job->record.attempts, 0ms).count());
+    } else {
+        job->record.state = Done;
+        job->record.lastError.clear();
+        m_spent += costUsd;
+        ++m_finishedCount;
+        m_finishedMs += elapsedMs;
     }
     persist(*job);
     Q_EMIT jobChanged(jobId);

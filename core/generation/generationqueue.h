@@ -60,6 +60,13 @@ public:
     using ProviderFactory = std::function<std::unique_ptr<ImageProvider>(const QString &provider)>;
     /// Stores a finished image (as a candidate). A failure (disk full) keeps the job for a retry.
     using ResultSink = std::function<Status(const GenerationRequest &request, const GeneratedImage &image)>;
+    /**
+     * Stores a finished image without blocking: calls `done` (on the queue's
+     * thread) once stored. Until then the job stays "running". Replaces the
+     * ResultSink when set.
+     */
+    using AsyncResultSink = std::function<void(const GenerationRequest &request, const GeneratedImage &image,
+                                               std::function<void(const Status &)> done)>;
     /// Fills in what is not persisted (the reference images) right before a request is sent.
     using RequestPreparer = std::function<void(GenerationRequest &request)>;
 
@@ -67,6 +74,7 @@ public:
     ~GenerationQueue() override;
 
     void setPreparer(RequestPreparer preparer) { m_preparer = std::move(preparer); }
+    void setAsyncSink(AsyncResultSink sink) { m_asyncSink = std::move(sink); }
     /// Requests of one provider running at the same time (default 2).
     void setConcurrency(const QString &provider, int slots);
     void setMaxAttempts(int attempts) { m_maxAttempts = qMax(1, attempts); }
@@ -107,12 +115,14 @@ private:
     void dispatch();
     void scheduleNext();
     void onFinished(qint64 jobId, const ImageProvider::Outcome &outcome);
+    void onStored(qint64 jobId, const Status &stored, double costUsd, qint64 elapsedMs);
     void persist(Job &job);
     [[nodiscard]] std::chrono::milliseconds backoffFor(int attempts, std::chrono::milliseconds hint) const;
 
     std::unique_ptr<JobStore> m_jobs;
     ProviderFactory m_factory;
     ResultSink m_sink;
+    AsyncResultSink m_asyncSink;
     RequestPreparer m_preparer;
     QHash<qint64, std::shared_ptr<Job>> m_all;
     QHash<QString, int> m_slots;

@@ -15,13 +15,10 @@
 
 namespace CalStudio {
 
-struct GenerationSession::Build {
-    int month = 0;
-    qint64 candidateId = 0;
-    qint64 selfieId = 0;
-    bool userChoice = false;
-    QString undoText;
-    std::optional<Result<MasterImage>> result; ///< written by the worker, read after it finished
+/// Work on a worker thread, then a continuation on the session's thread.
+struct GenerationSession::Pending {
+    int masterMonth = -1; ///< the month a master is being made for, -1 for other work
+    std::function<void()> then;
     QFutureWatcher<void> watcher;
     bool handled = false;
 };
@@ -40,7 +37,13 @@ GenerationSession::GenerationSession(Project &project, QString referenceCacheDir
     m_queue = std::make_unique<GenerationQueue>(
         project.store(),
         [this](const QString &provider) { return ProviderCatalog::create(provider, m_configLookup(provider)); },
-        [this](const GenerationRequest &request, const GeneratedImage &image) { return onImage(request, image); });
+        // Not used: the asynchronous sink below stores off this thread.
+        [this](const GenerationRequest &request, const GeneratedImage &image) -> Status {
+            auto stored = m_planner.storeCandidate(request, image);
+            return stored ? Status::success() : Status(stored.error());
+        });
+    m_queue->setAsyncSink([this](const GenerationRequest &request, const GeneratedImage &image,
+                                 std::function<void(const Status &)> done) { onImage(request, image, std::move(done)); });
     m_queue->setPreparer([this](GenerationRequest &request) { m_planner.prepare(request); });
     connect(&m_project, &Project::settingsChanged, this, &GenerationSession::applySpendCap);
 }
@@ -128,19 +131,53 @@ void GenerationSession::applySpendCap()
     m_queue->setSpendCap(m_project.settings().spendCapUsd);
 }
 
-Status GenerationSession::onImage(const GenerationRequest &request, const GeneratedImage &image)
+void GenerationSession::runOffThread(int masterMonth, std::function<void()> work, std::function<void()> then)
 {
-    auto record = m_planner.storeCandidate(request, image);
-    if (!record)
-        return record.error();
-    Q_EMIT candidateStored(record->month, record->id, image.bytes);
-    // The month's first picture becomes its master, unless one is already there or on its way.
-    if (m_project.month(record->month).masterId == 0 && !isBuildingMaster(record->month)) {
-        const QByteArray bytes = image.bytes;
-        const int side = m_masterSide;
-        startBuild(record->month, record->id, 0, false, [bytes, side] { return MasterBuilder::build(bytes, side); });
-    }
-    return Status::success();
+    auto pending = std::make_shared<Pending>();
+    pending->masterMonth = masterMonth;
+    pending->then = std::move(then);
+    m_pending.append(pending);
+    connect(&pending->watcher, &QFutureWatcher<void>::finished, this, [this, pending] { finish(pending); });
+    pending->watcher.setFuture(QtConcurrent::run(std::move(work)));
+}
+
+void GenerationSession::finish(const std::shared_ptr<Pending> &pending)
+{
+    if (pending->handled)
+        return;
+    pending->handled = true;
+    m_pending.removeAll(pending);
+    pending->then();
+}
+
+void GenerationSession::onImage(const GenerationRequest &request, const GeneratedImage &image,
+                                std::function<void(const Status &)> done)
+{
+    // Hash, write and fsync the picture on a worker; only the candidate row is written here.
+    auto blob = std::make_shared<std::optional<Result<qint64>>>();
+    const QString path = m_project.path();
+    runOffThread(
+        -1, [path, bytes = image.bytes, blob] { *blob = ProjectStore::writeBlobAt(path, bytes); },
+        [this, request, image, blob, done = std::move(done)] {
+            if (!**blob) {
+                done((*blob)->error());
+                return;
+            }
+            CandidateRecord record = GenerationPlanner::candidateFor(request, image);
+            record.blobId = ***blob;
+            if (auto st = m_project.store().addCandidateForBlob(record); !st) {
+                done(st);
+                return;
+            }
+            Q_EMIT candidateStored(record.month, record.id, image.bytes);
+            // The month's first picture becomes its master, unless one is already there or on its way.
+            if (m_project.month(record.month).masterId == 0 && !isBuildingMaster(record.month)) {
+                const int side = m_masterSide;
+                startBuild(record.month, MasterSource{record.id, 0}, false, {},
+                           [bytes = image.bytes, side] { return MasterBuilder::build(bytes, side); });
+            }
+            done(Status::success());
+        });
 }
 
 void GenerationSession::pickCandidate(qint64 candidateId)
@@ -162,26 +199,27 @@ void GenerationSession::pickCandidate(qint64 candidateId)
         Q_EMIT errorOccurred(Error{QStringLiteral("not_found"), tr("That picture is no longer in the project."), {}});
         return;
     }
-    const QString undoText = tr("Use Picture for %1").arg(candidate->month == 0 ? tr("Cover") : QLocale().standaloneMonthName(candidate->month));
+    const QString undoText = tr("Use Picture for %1")
+                                 .arg(candidate->month == 0 ? tr("Cover") : QLocale().standaloneMonthName(candidate->month));
     auto existing = m_project.store().findMaster(candidate->month, MasterSource{candidate->id, 0});
     if (existing && *existing > 0) {
         applyMaster(candidate->month, *existing, true, undoText);
         return;
     }
-    auto bytes = m_project.store().readBlob(candidate->blobId);
-    if (!bytes) {
-        Q_EMIT errorOccurred(bytes.error());
-        return;
-    }
     const int side = m_masterSide;
-    startBuild(candidate->month, candidate->id, 0, true,
-               [data = *bytes, side] { return MasterBuilder::build(data, side); });
-    m_builds.last()->undoText = undoText;
+    startBuild(candidate->month, MasterSource{candidate->id, 0}, true, undoText,
+               [path = m_project.path(), blobId = candidate->blobId, side]() -> Result<MasterImage> {
+                   auto bytes = ProjectStore::readBlobAt(path, blobId);
+                   if (!bytes)
+                       return bytes.error();
+                   return MasterBuilder::build(*bytes, side);
+               });
 }
 
 void GenerationSession::useOwnPhoto(int month, qint64 selfieId)
 {
-    const QString undoText = tr("Use Own Photo for %1").arg(month == 0 ? tr("Cover") : QLocale().standaloneMonthName(month));
+    const QString undoText
+        = tr("Use Own Photo for %1").arg(month == 0 ? tr("Cover") : QLocale().standaloneMonthName(month));
     auto existing = m_project.store().findMaster(month, MasterSource{0, selfieId});
     if (existing && *existing > 0) {
         applyMaster(month, *existing, true, undoText);
@@ -194,11 +232,6 @@ void GenerationSession::useOwnPhoto(int month, qint64 selfieId)
     }
     if (!selfie) {
         Q_EMIT errorOccurred(Error{QStringLiteral("not_found"), tr("That photo is no longer in the project."), {}});
-        return;
-    }
-    auto bytes = m_project.store().readBlob(selfie->blobId);
-    if (!bytes) {
-        Q_EMIT errorOccurred(bytes.error());
         return;
     }
     // The face as analysed at import, in the stored (upright) image's pixels.
@@ -214,46 +247,49 @@ void GenerationSession::useOwnPhoto(int month, qint64 selfieId)
         }
     }
     const int side = m_masterSide;
-    startBuild(month, 0, selfieId, true,
-               [data = *bytes, face, side] { return MasterBuilder::buildFromPhoto(data, face, side); });
-    m_builds.last()->undoText = undoText;
+    startBuild(month, MasterSource{0, selfieId}, true, undoText,
+               [path = m_project.path(), blobId = selfie->blobId, face, side]() -> Result<MasterImage> {
+                   auto bytes = ProjectStore::readBlobAt(path, blobId);
+                   if (!bytes)
+                       return bytes.error();
+                   return MasterBuilder::buildFromPhoto(*bytes, face, side);
+               });
 }
 
-void GenerationSession::startBuild(int month, qint64 candidateId, qint64 selfieId, bool userChoice,
-                                   std::function<Result<MasterImage>()> work)
+void GenerationSession::startBuild(int month, const MasterSource &source, bool userChoice, const QString &undoText,
+                                   std::function<Result<MasterImage>()> make)
 {
-    auto build = std::make_shared<Build>();
-    build->month = month;
-    build->candidateId = candidateId;
-    build->selfieId = selfieId;
-    build->userChoice = userChoice;
-    m_builds.append(build);
-    connect(&build->watcher, &QFutureWatcher<void>::finished, this, [this, build] { finishBuild(build); });
-    build->watcher.setFuture(QtConcurrent::run([build, work = std::move(work)] { build->result = work(); }));
+    struct Made {
+        std::optional<Result<MasterImage>> image;
+        std::optional<Result<qint64>> blob;
+    };
+    auto made = std::make_shared<Made>();
+    runOffThread(
+        month,
+        [path = m_project.path(), make = std::move(make), made] {
+            made->image = make();
+            if (*made->image) {
+                made->blob = ProjectStore::writeBlobAt(path, (*made->image)->png);
+                (*made->image)->png.clear(); // stored: free the 30 MB now
+            }
+        },
+        [this, month, source, userChoice, undoText, made] {
+            const Result<MasterImage> &image = *made->image;
+            const auto fail = [this, month](const Error &error) {
+                qCWarning(lcGeneration) << "master for month" << month << "not made:" << error;
+                Q_EMIT errorOccurred(error);
+                Q_EMIT masterReady(month, m_project.month(month).masterId);
+            };
+            if (!image)
+                return fail(image.error());
+            if (!*made->blob)
+                return fail(made->blob->error());
+            auto id = m_project.store().addMasterForBlob(month, source, **made->blob, image->size, image->nativeSize);
+            if (!id)
+                return fail(id.error());
+            applyMaster(month, *id, userChoice, undoText);
+        });
     Q_EMIT masterBuildStarted(month);
-}
-
-void GenerationSession::finishBuild(const std::shared_ptr<Build> &build)
-{
-    if (build->handled)
-        return;
-    build->handled = true;
-    m_builds.removeAll(build);
-    const Result<MasterImage> &result = *build->result;
-    if (!result) {
-        qCWarning(lcGeneration) << "master for month" << build->month << "not built:" << result.error();
-        Q_EMIT errorOccurred(result.error());
-        Q_EMIT masterReady(build->month, m_project.month(build->month).masterId);
-        return;
-    }
-    auto id = m_project.store().addMaster(build->month, MasterSource{build->candidateId, build->selfieId}, result->png,
-                                          result->size, result->nativeSize);
-    if (!id) {
-        Q_EMIT errorOccurred(id.error());
-        Q_EMIT masterReady(build->month, m_project.month(build->month).masterId);
-        return;
-    }
-    applyMaster(build->month, *id, build->userChoice, build->undoText);
 }
 
 void GenerationSession::applyMaster(int month, qint64 masterId, bool userChoice, const QString &undoText)
@@ -270,15 +306,16 @@ void GenerationSession::applyMaster(int month, qint64 masterId, bool userChoice,
 
 bool GenerationSession::isBuildingMaster(int month) const
 {
-    return std::any_of(m_builds.begin(), m_builds.end(), [month](const auto &b) { return b->month == month; });
+    return std::any_of(m_pending.begin(), m_pending.end(), [month](const auto &p) { return p->masterMonth == month; });
 }
 
 void GenerationSession::waitForMasters()
 {
-    while (!m_builds.isEmpty()) {
-        const auto build = m_builds.first();
-        build->watcher.waitForFinished();
-        finishBuild(build);
+    // A continuation may start more work (a stored candidate starts its master): loop until none is left.
+    while (!m_pending.isEmpty()) {
+        const auto pending = m_pending.first();
+        pending->watcher.waitForFinished();
+        finish(pending);
     }
 }
 

@@ -6,6 +6,7 @@
 #include "core/generation/generationqueue.h"
 #include "core/generation/httpproviderconfig.h"
 #include "core/generation/ledgerentry.h"
+#include "core/project/masterinfo.h"
 
 #include <QFutureWatcher>
 #include <QHash>
@@ -27,9 +28,12 @@ struct MasterImage;
  * It owns the durable GenerationQueue and the GenerationPlanner, creates
  * providers through ProviderCatalog with the connection settings a
  * ConfigLookup gives (keys from the keychain in the studio, from the
- * environment in the CLI), applies the project's spend cap, and turns
- * candidates into 4096² masters **off the UI thread** (a Lanczos upscale and
- * a 4096² PNG encode take about a second): a month's first finished
+ * environment in the CLI), applies the project's spend cap, and keeps the
+ * heavy work **off the UI thread**: answers are hashed and written to the
+ * project file by a worker (ProjectStore::writeBlobAt; a 25 MB picture with
+ * its fsync takes a few hundred ms), and candidates become 4096² masters
+ * there too (a Lanczos upscale and a 4096² PNG encode take seconds); the UI
+ * thread only records the small rows. A month's first finished
  * candidate becomes its master automatically; pickCandidate() and
  * useOwnPhoto() are the user's choices and are undoable on the project's
  * stack. A master already built for a candidate is reused, so undo/redo and
@@ -78,7 +82,7 @@ public:
     void useOwnPhoto(int month, qint64 selfieId);
     /// Whether a master for `month` is being built right now.
     [[nodiscard]] bool isBuildingMaster(int month) const;
-    /// Blocks until every master being built is stored (the CLI before it exits; tests).
+    /// Blocks until every picture and master on its way to the file is stored (the CLI before it exits; tests).
     void waitForMasters();
 
     /// What the project's candidates cost so far (estimates), in USD.
@@ -95,11 +99,13 @@ Q_SIGNALS:
     void errorOccurred(const CalStudio::Error &error);
 
 private:
-    struct Build;
-    Status onImage(const GenerationRequest &request, const GeneratedImage &image);
-    void startBuild(int month, qint64 candidateId, qint64 selfieId, bool userChoice,
-                    std::function<Result<MasterImage>()> work);
-    void finishBuild(const std::shared_ptr<Build> &build);
+    struct Pending;
+    void runOffThread(int masterMonth, std::function<void()> work, std::function<void()> then);
+    void finish(const std::shared_ptr<Pending> &pending);
+    void onImage(const GenerationRequest &request, const GeneratedImage &image, std::function<void(const Status &)> done);
+    /// Makes (off this thread) and stores a master for `month` from `source`; `make` runs on a worker.
+    void startBuild(int month, const MasterSource &source, bool userChoice, const QString &undoText,
+                    std::function<Result<MasterImage>()> make);
     void applyMaster(int month, qint64 masterId, bool userChoice, const QString &undoText);
     void applySpendCap();
 
@@ -108,7 +114,7 @@ private:
     std::unique_ptr<GenerationQueue> m_queue;
     ConfigLookup m_configLookup;
     int m_masterSide = 4096;
-    QList<std::shared_ptr<Build>> m_builds;
+    QList<std::shared_ptr<Pending>> m_pending;
     bool m_started = false;
 };
 

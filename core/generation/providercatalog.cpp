@@ -23,7 +23,7 @@ ProviderInfo httpProvider(const QString &id, const char *defaultModel, const cha
     info.models.append(info.defaultModel);
     // Every other model the price table knows for this provider, so what is offered can be estimated.
     const QString prefix = id + QLatin1Char('/');
-    const QJsonObject models = HttpPriceTable::builtIn().value(QStringLiteral("models")).toObject();
+    const QJsonObject models = HttpPriceTable::effective().value(QStringLiteral("models")).toObject();
     for (auto it = models.begin(); it != models.end(); ++it) {
         if (it.key().startsWith(prefix)) {
             const QString model = it.key().mid(prefix.size());

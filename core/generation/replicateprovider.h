@@ -2,13 +2,7 @@
 
 #include "core/generation/httpimageprovider.h"
 
-#include <QElapsedTimer>
 #include <QJsonObject>
-#include <QPointer>
-#include <QTimer>
-
-class QNetworkAccessManager;
-class QNetworkReply;
 
 namespace CalStudio {
 
@@ -41,9 +35,9 @@ namespace CalStudio {
  * ran and is billed); deadline → Transient (and a best-effort cancel);
  * cancel() → best-effort `POST …/cancel`, then Cancelled.
  *
- * Note: the steps after the submit are GETs, which HttpImageProvider does not
- * offer yet, so this class drives its own replies, deadline and busy state and
- * only shares the base's configuration and helpers. isBusy() hides the base's.
+ * The job steps (polling, the download without the token on other hosts,
+ * the deadline and cancellation) are HttpImageProvider's queued-job helpers;
+ * this class adds the request, the prediction JSON and the error mapping.
  */
 class ReplicateProvider : public HttpImageProvider {
     Q_OBJECT
@@ -53,20 +47,12 @@ public:
     static constexpr int MaxImages = 14;
 
     explicit ReplicateProvider(HttpProviderConfig config, QObject *parent = nullptr);
-    ~ReplicateProvider() override;
 
     [[nodiscard]] QString id() const override { return QStringLiteral("replicate"); }
     void generate(const GenerationRequest &request) override;
-    void cancel() override;
-
-    /// Whether a call is running (generate() called and finished() not yet emitted).
-    [[nodiscard]] bool isBusy() const { return m_active; }
-    /// Pause between polls (default 1 s).
-    void setPollInterval(std::chrono::milliseconds interval) { m_pollInterval = interval; }
-    [[nodiscard]] std::chrono::milliseconds pollInterval() const { return m_pollInterval; }
 
     /// "1K", "2K" or "4K" for the wanted size's long edge.
-    static QString resolutionFor(QSize wanted);
+    static QString resolutionFor(QSize wanted) { return resolutionTier(wanted); }
     /// The `input` object for `request` (references as data: URIs).
     static QJsonObject inputFor(const GenerationRequest &request);
     /// Error for a non-2xx answer of any Replicate endpoint (thread-safe).
@@ -74,38 +60,22 @@ public:
     /// Error for a prediction that ended `failed`, `canceled` or `aborted`.
     static GenerationError errorFromPrediction(const QJsonObject &prediction);
 
+protected:
+    [[nodiscard]] QByteArray authorization() const override;
+    [[nodiscard]] GenerationError errorFromAnswer(const HttpAnswer &answer) const override
+    {
+        return errorFromStatus(answer);
+    }
+    void cancelRemote() override;
+    [[nodiscard]] QString displayName() const override { return QStringLiteral("Replicate"); }
+
 private:
-    enum class Step { Submit, Poll, Download };
-
-    void issue(QNetworkReply *reply, Step step);
-    void onReplyFinished();
     void handlePrediction(const QJsonObject &prediction);
-    void poll();
-    void download(const QUrl &url);
-    void onDeadline();
-    void cancelRemote();
-    void finish(const Outcome &outcome);
-    void answerSoon(const GenerationError &error);
-    [[nodiscard]] bool sameOriginAsApi(const QUrl &url) const;
-    QNetworkAccessManager *manager();
 
-    QNetworkAccessManager *m_manager = nullptr;
-    QPointer<QNetworkReply> m_reply;
-    Step m_step = Step::Submit;
-    QTimer m_deadline;
-    QTimer m_pollTimer;
-    QElapsedTimer m_elapsed;
-    std::chrono::milliseconds m_pollInterval{1000};
     QString m_model;
     QString m_predictionId;
     QUrl m_getUrl;
     QUrl m_cancelUrl;
-    quint64 m_call = 0;
-    int m_pollFailures = 0;
-    bool m_active = false;
-    bool m_cancelled = false;
-    bool m_timedOut = false;
-    bool m_requestSent = false;
 };
 
 } // namespace CalStudio

@@ -29,6 +29,7 @@ struct MasterInfo {
     QString model;
     qint64 candidateId = 0; ///< the candidate it was built from, 0 for none (or the candidate is gone)
     qint64 selfieId = 0; ///< the user's own photo it was built from, 0 for none (or the selfie is gone)
+    qint64 blobId = 0; ///< its PNG bytes (ProjectStore::readBlob(), readBlobAt())
 
     [[nodiscard]] MasterSource source() const { return {candidateId, selfieId}; }
 };

@@ -782,7 +782,7 @@ namespace {
 /// Columns of a MasterInfo, for `FROM master ma LEFT JOIN candidate c ON c.id = ma.candidate_id`.
 const QString MasterColumns = QStringLiteral(
     "ma.id, ma.month, ma.width, ma.height, ma.native_width, ma.native_height, IFNULL(c.provider, ''), "
-    "IFNULL(c.model, ''), IFNULL(ma.candidate_id, 0), IFNULL(ma.selfie_id, 0)");
+    "IFNULL(c.model, ''), IFNULL(ma.candidate_id, 0), IFNULL(ma.selfie_id, 0), ma.blob_id");
 
 MasterInfo masterFromQuery(const QSqlQuery &q)
 {
@@ -797,6 +797,7 @@ MasterInfo masterFromQuery(const QSqlQuery &q)
     m.model = q.value(7).toString();
     m.candidateId = q.value(8).toLongLong();
     m.selfieId = q.value(9).toLongLong();
+    m.blobId = q.value(10).toLongLong();
     return m;
 }
 
@@ -831,17 +832,20 @@ Result<QList<MasterInfo>> ProjectStore::masters() const
     return list;
 }
 
-Result<qint64> ProjectStore::insertBlob(const QByteArray &bytes)
+namespace {
+
+/// Stores bytes once per hash on `db` inside the caller's transaction.
+Result<qint64> insertBlobOn(const QSqlDatabase &db, const QByteArray &bytes)
 {
     const QString sha = QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
-    QSqlQuery find(m_db);
+    QSqlQuery find(db);
     find.prepare(QStringLiteral("SELECT id FROM image_blob WHERE sha256 = ?"));
     find.addBindValue(sha);
     if (!find.exec())
         return sqlError(find.lastError(), QStringLiteral("find image"));
     if (find.next())
         return find.value(0).toLongLong();
-    QSqlQuery insert(m_db);
+    QSqlQuery insert(db);
     insert.prepare(QStringLiteral("INSERT INTO image_blob (sha256, size, bytes) VALUES (?, ?, ?)"));
     insert.addBindValue(sha);
     insert.addBindValue(bytes.size());
@@ -849,6 +853,84 @@ Result<qint64> ProjectStore::insertBlob(const QByteArray &bytes)
     if (!insert.exec())
         return sqlError(insert.lastError(), QStringLiteral("store image"));
     return insert.lastInsertId().toLongLong();
+}
+
+Result<QByteArray> readBlobOn(const QSqlDatabase &db, qint64 id)
+{
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT bytes FROM image_blob WHERE id = ?"));
+    q.addBindValue(id);
+    if (!q.exec())
+        return sqlError(q.lastError(), QStringLiteral("read image"));
+    if (!q.next())
+        return Error(QStringLiteral("not_found"), tr("An image is missing from the project."),
+                     QStringLiteral("blob %1").arg(id));
+    return q.value(0).toByteArray();
+}
+
+} // namespace
+
+Result<qint64> ProjectStore::insertBlob(const QByteArray &bytes)
+{
+    return insertBlobOn(m_db, bytes);
+}
+
+Result<qint64> ProjectStore::writeBlobAt(const QString &projectPath, const QByteArray &bytes)
+{
+    if (bytes.isEmpty())
+        return Error(QStringLiteral("empty"), tr("The picture is empty."));
+    Connection conn(projectPath, Connection::ReadWrite);
+    QSqlDatabase db = conn.db();
+    if (!db.open())
+        return sqlError(db.lastError(), QStringLiteral("open project for image bytes"));
+    // journal_mode=WAL is a property of the file; these two are per connection.
+    for (const QString &pragma : {QStringLiteral("PRAGMA synchronous = FULL"), QStringLiteral("PRAGMA secure_delete = ON")}) {
+        if (auto st = execPragma(db, pragma); !st)
+            return st.error();
+    }
+    Transaction tx(db);
+    if (!tx.isActive())
+        return tx.error();
+    auto id = insertBlobOn(db, bytes);
+    if (!id)
+        return id;
+    if (auto st = tx.commit(); !st)
+        return st.error();
+    return id;
+}
+
+Result<QByteArray> ProjectStore::readBlobAt(const QString &projectPath, qint64 blobId)
+{
+    Connection conn(projectPath, Connection::ReadOnly);
+    QSqlDatabase db = conn.db();
+    if (!db.open())
+        return sqlError(db.lastError(), QStringLiteral("open project for image bytes"));
+    return readBlobOn(db, blobId);
+}
+
+Status ProjectStore::addCandidateForBlob(CandidateRecord &record)
+{
+    if (record.blobId <= 0)
+        return Error(QStringLiteral("empty"), tr("The picture is empty."));
+    CandidateRecord stored = record;
+    // The bytes are in: store the row only (addCandidate with no bytes, then the blob id).
+    Transaction tx(m_db);
+    if (!tx.isActive())
+        return tx.error();
+    QSqlQuery b(m_db);
+    b.prepare(QStringLiteral("SELECT 1 FROM image_blob WHERE id = ?"));
+    b.addBindValue(record.blobId);
+    if (!b.exec())
+        return sqlError(b.lastError(), QStringLiteral("find image"));
+    if (!b.next())
+        return Error(QStringLiteral("not_found"), tr("The picture is no longer in the project."),
+                     QStringLiteral("blob %1").arg(record.blobId));
+    if (auto st = insertCandidateRow(stored, record.blobId); !st)
+        return st;
+    if (auto st = tx.commit(); !st)
+        return st;
+    record = stored;
+    return {};
 }
 
 Result<qint64> ProjectStore::putBlob(const QByteArray &bytes)
@@ -866,15 +948,7 @@ Result<qint64> ProjectStore::putBlob(const QByteArray &bytes)
 
 Result<QByteArray> ProjectStore::readBlob(qint64 id) const
 {
-    QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("SELECT bytes FROM image_blob WHERE id = ?"));
-    q.addBindValue(id);
-    if (!q.exec())
-        return sqlError(q.lastError(), QStringLiteral("read image"));
-    if (!q.next())
-        return Error(QStringLiteral("not_found"), tr("An image is missing from the project."),
-                     QStringLiteral("blob %1").arg(id));
-    return q.value(0).toByteArray();
+    return readBlobOn(m_db, id);
 }
 
 Status ProjectStore::copyTo(const QString &path) const
@@ -940,6 +1014,17 @@ Status ProjectStore::addCandidate(CandidateRecord &record, const QByteArray &byt
             return blob.error();
         blobId = *blob;
     }
+    CandidateRecord stored = record;
+    if (auto st = insertCandidateRow(stored, blobId); !st)
+        return st;
+    if (auto st = tx.commit(); !st)
+        return st;
+    record = stored;
+    return {};
+}
+
+Status ProjectStore::insertCandidateRow(CandidateRecord &record, qint64 blobId)
+{
     if (!record.createdAt.isValid())
         record.createdAt = QDateTime::currentDateTimeUtc();
     QSqlQuery q(m_db);
@@ -959,8 +1044,6 @@ Status ProjectStore::addCandidate(CandidateRecord &record, const QByteArray &byt
     q.addBindValue(record.createdAt.toString(Qt::ISODateWithMs));
     if (!q.exec())
         return sqlError(q.lastError(), QStringLiteral("store candidate"));
-    if (auto st = tx.commit(); !st)
-        return st;
     record.id = q.lastInsertId().toLongLong();
     record.blobId = blobId;
     return {};
@@ -996,12 +1079,12 @@ Result<QList<CandidateRecord>> ProjectStore::loadCandidates(int month) const
     return list;
 }
 
-Result<qint64> ProjectStore::insertMaster(int month, const MasterSource &source, const QByteArray &png, QSize size,
-                                          QSize nativeSize)
+Result<qint64> ProjectStore::insertMaster(int month, const MasterSource &source, const QByteArray &png, qint64 blobId,
+                                          QSize size, QSize nativeSize)
 {
     if (!validPage(month))
         return invalidMonthError(month);
-    if (png.isEmpty())
+    if (png.isEmpty() && blobId <= 0)
         return Error(QStringLiteral("empty"), tr("The master image is empty."));
     if (size.isEmpty() || nativeSize.isEmpty())
         return Error(QStringLiteral("bad_size"), tr("The master image has no size."),
@@ -1040,9 +1123,21 @@ Result<qint64> ProjectStore::insertMaster(int month, const MasterSource &source,
             return Error(QStringLiteral("not_found"), tr("That photo is no longer in the project."),
                          QStringLiteral("selfie %1").arg(source.selfieId));
     }
-    auto blob = insertBlob(png);
-    if (!blob)
-        return blob.error();
+    Result<qint64> blob = blobId;
+    if (blobId > 0) {
+        QSqlQuery b(m_db);
+        b.prepare(QStringLiteral("SELECT 1 FROM image_blob WHERE id = ?"));
+        b.addBindValue(blobId);
+        if (!b.exec())
+            return sqlError(b.lastError(), QStringLiteral("find image"));
+        if (!b.next())
+            return Error(QStringLiteral("not_found"), tr("The master image is no longer in the project."),
+                         QStringLiteral("blob %1").arg(blobId));
+    } else {
+        blob = insertBlob(png);
+        if (!blob)
+            return blob.error();
+    }
     QSqlQuery insert(m_db);
     insert.prepare(QStringLiteral("INSERT INTO master (month, candidate_id, selfie_id, blob_id, width, height, "
                                   "native_width, native_height, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
@@ -1098,7 +1193,23 @@ Result<qint64> ProjectStore::addMaster(int month, const MasterSource &source, co
     Transaction tx(m_db);
     if (!tx.isActive())
         return tx.error();
-    auto id = insertMaster(month, source, png, size, nativeSize);
+    auto id = insertMaster(month, source, png, 0, size, nativeSize);
+    if (!id)
+        return id;
+    if (auto st = tx.commit(); !st)
+        return st.error();
+    return id;
+}
+
+Result<qint64> ProjectStore::addMasterForBlob(int month, const MasterSource &source, qint64 blobId, QSize size,
+                                              QSize nativeSize)
+{
+    if (blobId <= 0)
+        return Error(QStringLiteral("empty"), tr("The master image is empty."));
+    Transaction tx(m_db);
+    if (!tx.isActive())
+        return tx.error();
+    auto id = insertMaster(month, source, {}, blobId, size, nativeSize);
     if (!id)
         return id;
     if (auto st = tx.commit(); !st)
@@ -1184,7 +1295,7 @@ Result<qint64> ProjectStore::setMaster(int month, qint64 candidateId, const QByt
     Transaction tx(m_db);
     if (!tx.isActive())
         return tx.error();
-    auto id = insertMaster(month, MasterSource{candidateId, 0}, masterBytes, QSize(width, height),
+    auto id = insertMaster(month, MasterSource{candidateId, 0}, masterBytes, 0, QSize(width, height),
                            QSize(nativeWidth, nativeHeight));
     if (!id)
         return id;

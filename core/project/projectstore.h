@@ -122,6 +122,23 @@ public:
 
     /// Stores a candidate and its bytes (none for a failed one) in one transaction; fills id, blobId and createdAt.
     Status addCandidate(CandidateRecord &record, const QByteArray &bytes);
+    /// Stores a candidate whose bytes are already stored (`record.blobId`, from writeBlobAt()); fills id and createdAt.
+    Status addCandidateForBlob(CandidateRecord &record);
+
+    /**
+     * Image bytes in and out of the project file **from another thread**.
+     * SQLite connections belong to the thread that opened them, so each call
+     * opens its own short-lived connection to `projectPath` (same settings as
+     * the owner's: WAL, synchronous=FULL, secure_delete). Hashing, writing and
+     * the fsync of a 25 MB picture (a few hundred ms) thus never run on the UI
+     * thread; the owner then records the small row that refers to the blob
+     * (addCandidateForBlob(), addMasterForBlob()). Bytes that end up referred
+     * to by nothing (a crash in between) are removed at the next open.
+     * Deduplicated by SHA-256 like putBlob(). Thread-safe; the project must be
+     * open in this process (its lock is held by the owner).
+     */
+    static Result<qint64> writeBlobAt(const QString &projectPath, const QByteArray &bytes);
+    static Result<QByteArray> readBlobAt(const QString &projectPath, qint64 blobId);
     /// The candidates of `month`, oldest first, without image bytes.
     [[nodiscard]] Result<QList<CandidateRecord>> loadCandidates(int month) const;
     // Masters. A month may have several master rows (one per candidate or
@@ -142,6 +159,8 @@ public:
      */
     Result<qint64> addMaster(int month, const MasterSource &source, const QByteArray &png, QSize size,
                              QSize nativeSize);
+    /// addMaster() for bytes already stored with writeBlobAt() (from a worker thread). Error "not_found" for an unknown blob.
+    Result<qint64> addMasterForBlob(int month, const MasterSource &source, qint64 blobId, QSize size, QSize nativeSize);
     /**
      * The newest master of `month` made from `source`, 0 if none (build it
      * then; otherwise reuse it). An empty source never matches.
@@ -188,10 +207,12 @@ private:
     ProjectStore() = default;
     /// Stores bytes once per hash inside the caller's transaction.
     Result<qint64> insertBlob(const QByteArray &bytes);
-    /// addMaster() and pointMonthAtMaster() inside the caller's transaction.
-    Result<qint64> insertMaster(int month, const MasterSource &source, const QByteArray &png, QSize size,
+    /// addMaster() inside the caller's transaction; with `blobId` > 0 the bytes are already stored and `png` is unused.
+    Result<qint64> insertMaster(int month, const MasterSource &source, const QByteArray &png, qint64 blobId, QSize size,
                                 QSize nativeSize);
     Status pointMonth(int month, qint64 masterId);
+    /// The candidate row inside the caller's transaction; fills id, blobId and createdAt.
+    Status insertCandidateRow(CandidateRecord &record, qint64 blobId);
     static Result<std::unique_ptr<ProjectStore>> openChecked(const QString &path, Access access,
                                                              std::unique_ptr<QLockFile> lock);
 

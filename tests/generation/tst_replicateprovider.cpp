@@ -221,6 +221,123 @@ private Q_SLOTS:
         QCOMPARE(fake().count("POST", QStringLiteral("/predictions")), 1); // never re-submitted
     }
 
+    // Faults switched at run time through the control endpoint, as a running calstudio-sandbox is driven:
+    // each scenario in Replicate's wire shape must reach the real client as the right typed error.
+    void runtimeFaults_data()
+    {
+        QTest::addColumn<QString>("scenario");
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<qint64>("retryAfterMs");
+        QTest::addColumn<QString>("reason"); // part of providerReason
+        QTest::addColumn<bool>("atSubmit"); // answered by the create request (no poll)
+        QTest::newRow("invalid-key") << QStringLiteral("invalid-key") << int(Kind::InvalidKey) << 401 << qint64(0)
+                                     << QStringLiteral("Unauthenticated") << true;
+        QTest::newRow("permission") << QStringLiteral("permission") << int(Kind::Permission) << 403 << qint64(0)
+                                    << QStringLiteral("Forbidden") << true;
+        QTest::newRow("rate-limit") << QStringLiteral("rate-limit") << int(Kind::RateLimited) << 429 << qint64(7000)
+                                    << QStringLiteral("HTTP_429") << true;
+        QTest::newRow("rate-limit-no-hint") << QStringLiteral("rate-limit-no-hint") << int(Kind::RateLimited) << 429
+                                            << qint64(0) << QStringLiteral("HTTP_429") << true;
+        QTest::newRow("quota") << QStringLiteral("quota") << int(Kind::QuotaExhausted) << 402 << qint64(0)
+                               << QStringLiteral("Insufficient credit") << true;
+        QTest::newRow("bad-request") << QStringLiteral("bad-request") << int(Kind::BadRequest) << 422 << qint64(0)
+                                     << QStringLiteral("Input validation failed") << true;
+        QTest::newRow("not-found") << QStringLiteral("not-found") << int(Kind::BadRequest) << 404 << qint64(0)
+                                   << QStringLiteral("Not found") << true;
+        QTest::newRow("server-error") << QStringLiteral("server-error") << int(Kind::Transient) << 500 << qint64(0)
+                                      << QStringLiteral("Internal Server Error") << true;
+        QTest::newRow("unavailable") << QStringLiteral("unavailable") << int(Kind::Transient) << 503 << qint64(0)
+                                     << QStringLiteral("Service Unavailable") << true;
+        QTest::newRow("html-502") << QStringLiteral("html-502") << int(Kind::Transient) << 502 << qint64(0)
+                                  << QStringLiteral("HTTP_502") << true;
+        QTest::newRow("safety") << QStringLiteral("safety") << int(Kind::SafetyRefusal) << 200 << qint64(0)
+                                << QStringLiteral("NSFW") << false;
+        QTest::newRow("prompt-block") << QStringLiteral("prompt-block") << int(Kind::SafetyRefusal) << 200 << qint64(0)
+                                      << QStringLiteral("(E005)") << false;
+        QTest::newRow("text-only") << QStringLiteral("text-only") << int(Kind::BadRequest) << 200 << qint64(0)
+                                   << QStringLiteral("no_output") << false;
+        QTest::newRow("expired") << QStringLiteral("expired") << int(Kind::ResponseLost) << 404 << qint64(0)
+                                 << QStringLiteral("download_http_404") << false;
+    }
+
+    void runtimeFaults()
+    {
+        QFETCH(QString, scenario);
+        QFETCH(int, kind);
+        QFETCH(int, status);
+        QFETCH(qint64, retryAfterMs);
+        QFETCH(QString, reason);
+        QFETCH(bool, atSubmit);
+        const ControlAnswer scripted = scriptFault(m_port, QStringLiteral("replicate"), scenario);
+        QCOMPARE(scripted.status, 200);
+        QCOMPARE(scripted.body.value(QLatin1String("faults")).toArray().size(), 1);
+
+        auto p = provider();
+        verifyError(errorOf(run(*p, requestFor())), kind, status, retryAfterMs, reason);
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(fake().count("POST", QStringLiteral("/predictions")), 1); // never re-submitted
+        QCOMPARE(fake().count("GET", QStringLiteral("/v1/predictions/")) == 0, atSubmit);
+        QCOMPARE(pendingFaults(m_port), 0); // used up by this one call
+
+        // The fault affected one call only: the next one succeeds.
+        const auto next = run(*p, requestFor());
+        QVERIFY2(std::holds_alternative<GeneratedImage>(next), qPrintable(errorOf(next).message));
+    }
+
+    void runtimeSlowAnswerBeyondTimeout()
+    {
+        QCOMPARE(scriptFault(m_port, QStringLiteral("replicate"), QStringLiteral("slow"), 3000).status, 200);
+        auto p = provider(std::chrono::milliseconds(300));
+        QElapsedTimer timer;
+        timer.start();
+        verifyError(errorOf(run(*p, requestFor())), int(Kind::Transient), 0, 0, QStringLiteral("timeout"));
+        if (QTest::currentTestFailed())
+            return;
+        QVERIFY(timer.elapsed() < 2500);
+        QTest::qWait(100);
+        QCOMPARE(fake().count("POST", QStringLiteral("/predictions")), 1);
+        QCOMPARE(fake().count("POST", QStringLiteral("/cancel")), 0); // no prediction id yet: nothing to cancel
+    }
+
+    void runtimeDroppedConnectionIsResponseLost()
+    {
+        QCOMPARE(scriptFault(m_port, QStringLiteral("replicate"), QStringLiteral("drop")).status, 200);
+        auto p = provider();
+        verifyError(errorOf(run(*p, requestFor())), int(Kind::ResponseLost), 0, 0, QString());
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(fake().requests().size(), 1); // the billed POST was not re-sent
+    }
+
+    void runtimeHuge4KOutput()
+    {
+        QCOMPARE(scriptFault(m_port, QStringLiteral("replicate"), QStringLiteral("huge")).status, 200);
+        auto p = provider();
+        verifyHuge4K(run(*p, requestFor(QString(), QSize(4096, 4096))));
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(fake().count("GET", QStringLiteral("-huge.png")), 1);
+    }
+
+    void runtimeControlChecksScenariosPerApi()
+    {
+        // Scenarios of other APIs are refused, so a typo cannot silently script nothing.
+        QCOMPARE(scriptFault(m_port, QStringLiteral("replicate"), QStringLiteral("thoughts")).status, 400);
+        QCOMPARE(scriptFault(m_port, QStringLiteral("replicate"), QStringLiteral("nsfw-flag")).status, 400);
+        QCOMPARE(scriptFault(m_port, QStringLiteral("replicate"), QStringLiteral("rate-limit-no-hint")).status, 200);
+        QCOMPARE(sandboxControl(m_port, "DELETE").status, 200);
+        QCOMPARE(pendingFaults(m_port), 0);
+        QString error;
+        const auto fault = FaultPlan::parseSpec(QStringLiteral("replicate:stuck-processing,count=2,delay=5"), &error);
+        QVERIFY2(fault, qPrintable(error));
+        QCOMPARE(fault->api, QStringLiteral("replicate"));
+        QCOMPARE(fault->count, 2);
+        QVERIFY(!FaultPlan::parseSpec(QStringLiteral("replicate:prompt_block"), &error));
+        QVERIFY(error.contains(QLatin1String("prompt-block")));
+    }
+
     void retryHintFromDetail()
     {
         HttpAnswer answer;

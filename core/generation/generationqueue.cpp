@@ -2,9 +2,11 @@
 
 #include "core/generation/generationlogging.h"
 #include "core/project/jobstore.h"
+#include "core/project/projectstore.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMutex>
 #include <QPointer>
 #include <QRandomGenerator>
 
@@ -31,6 +33,8 @@ const QString Refused = QStringLiteral("refused");
 const QString Cancelled = QStringLiteral("cancelled");
 const QString Lost = QStringLiteral("lost");
 constexpr int DefaultSlots = 2;
+// How soon a job update postponed by a worker's write (ProjectStore::writeGate) is tried again.
+constexpr int GateRetryMs = 30;
 } // namespace
 
 GenerationQueue::GenerationQueue(ProjectStore &store, ProviderFactory factory, ResultSink sink, QObject *parent)
@@ -38,13 +42,21 @@ GenerationQueue::GenerationQueue(ProjectStore &store, ProviderFactory factory, R
     , m_jobs(std::make_unique<JobStore>(store))
     , m_factory(std::move(factory))
     , m_sink(std::move(sink))
+    , m_storePath(store.path())
 {
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &GenerationQueue::dispatch);
+    m_gateTimer.setSingleShot(true);
+    m_gateTimer.setInterval(GateRetryMs);
+    connect(&m_gateTimer, &QTimer::timeout, this, [this] {
+        persistUnsaved(false);
+        dispatch();
+    });
 }
 
 GenerationQueue::~GenerationQueue()
 {
+    persistUnsaved(true);
     // Providers answer through signals; drop them before the jobs they report on.
     for (const auto &job : std::as_const(m_all)) {
         if (job->provider) {
@@ -243,9 +255,17 @@ void GenerationQueue::dispatch()
             m_preparer(request);
         job->record.state = Running;
         ++job->record.attempts;
-        job->record.nextAttemptAt = QDateTime();
+        const QDateTime nextAttemptAt = std::exchange(job->record.nextAttemptAt, QDateTime());
         // Recorded before the request leaves: a crash from here on is a "running" job on restart.
-        persist(*job);
+        if (!persist(*job)) {
+            // The file is busy with a picture being stored: send this one when the record is written.
+            job->record.state = Queued;
+            --job->record.attempts;
+            job->record.nextAttemptAt = nextAttemptAt;
+            m_unsaved.remove(job->record.id);
+            job->provider.reset();
+            break;
+        }
         job->running.start();
         const qint64 id = job->record.id;
         connect(job->provider.get(), &ImageProvider::finished, this,
@@ -369,10 +389,42 @@ void GenerationQueue::onStored(qint64 jobId, const Status &stored, double costUs
     dispatch();
 }
 
-void GenerationQueue::persist(Job &job)
+bool GenerationQueue::persist(Job &job)
 {
-    if (auto st = m_jobs->update(job.record); !st)
+    // A worker storing a picture holds the file's write lock for a few hundred ms: rather than wait for it
+    // on this (the UI) thread, remember the job and write it as soon as the gate is free.
+    QMutex &gate = ProjectStore::writeGate(m_storePath);
+    if (!gate.tryLock()) {
+        m_unsaved.insert(job.record.id);
+        m_gateTimer.start();
+        return false;
+    }
+    m_unsaved.remove(job.record.id);
+    const Status st = m_jobs->update(job.record);
+    gate.unlock();
+    if (!st)
         qCWarning(lcGeneration) << "could not save job" << job.record.id << st.error();
+    return true;
+}
+
+void GenerationQueue::persistUnsaved(bool wait)
+{
+    const QList<qint64> ids(m_unsaved.begin(), m_unsaved.end());
+    for (qint64 id : ids) {
+        const auto job = m_all.value(id);
+        if (!job) {
+            m_unsaved.remove(id);
+            continue;
+        }
+        if (wait) {
+            const QMutexLocker gate(&ProjectStore::writeGate(m_storePath));
+            if (auto st = m_jobs->update(job->record); !st)
+                qCWarning(lcGeneration) << "could not save job" << id << st.error();
+            m_unsaved.remove(id);
+        } else if (!persist(*job)) {
+            return;
+        }
+    }
 }
 
 QList<QueueJobInfo> GenerationQueue::jobs() const

@@ -6,6 +6,7 @@
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QHash>
+#include <QSet>
 #include <QObject>
 #include <QTimer>
 
@@ -116,7 +117,10 @@ private:
     void scheduleNext();
     void onFinished(qint64 jobId, const ImageProvider::Outcome &outcome);
     void onStored(qint64 jobId, const Status &stored, double costUsd, qint64 elapsedMs);
-    void persist(Job &job);
+    /// Writes the job's record; false (and written later) while a worker holds the file's write gate.
+    bool persist(Job &job);
+    /// Writes what persist() postponed; with `wait`, blocks for the gate (shutdown).
+    void persistUnsaved(bool wait);
     [[nodiscard]] std::chrono::milliseconds backoffFor(int attempts, std::chrono::milliseconds hint) const;
 
     std::unique_ptr<JobStore> m_jobs;
@@ -134,6 +138,9 @@ private:
     bool m_paused = false;
     bool m_started = false;
     QTimer m_timer;
+    QString m_storePath;
+    QSet<qint64> m_unsaved; ///< jobs whose latest state is not written yet (the gate was taken)
+    QTimer m_gateTimer;
     qint64 m_finishedCount = 0;
     qint64 m_finishedMs = 0;
 };

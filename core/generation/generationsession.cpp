@@ -153,27 +153,24 @@ void GenerationSession::finish(const std::shared_ptr<Pending> &pending)
 void GenerationSession::onImage(const GenerationRequest &request, const GeneratedImage &image,
                                 std::function<void(const Status &)> done)
 {
-    // Hash, write and fsync the picture on a worker; only the candidate row is written here.
-    auto blob = std::make_shared<std::optional<Result<qint64>>>();
-    const QString path = m_project.path();
+    // Bytes and row are written by a worker on its own connection: this thread writes nothing.
+    auto stored = std::make_shared<std::optional<Status>>();
+    auto record = std::make_shared<CandidateRecord>(GenerationPlanner::candidateFor(request, image));
     runOffThread(
-        -1, [path, bytes = image.bytes, blob] { *blob = ProjectStore::writeBlobAt(path, bytes); },
-        [this, request, image, blob, done = std::move(done)] {
-            if (!**blob) {
-                done((*blob)->error());
+        -1,
+        [path = m_project.path(), bytes = image.bytes, record, stored] {
+            *stored = ProjectStore::addCandidateAt(path, *record, bytes);
+        },
+        [this, image, record, stored, done = std::move(done)] {
+            if (!**stored) {
+                done(**stored);
                 return;
             }
-            CandidateRecord record = GenerationPlanner::candidateFor(request, image);
-            record.blobId = ***blob;
-            if (auto st = m_project.store().addCandidateForBlob(record); !st) {
-                done(st);
-                return;
-            }
-            Q_EMIT candidateStored(record.month, record.id, image.bytes);
+            Q_EMIT candidateStored(record->month, record->id, image.bytes);
             // The month's first picture becomes its master, unless one is already there or on its way.
-            if (m_project.month(record.month).masterId == 0 && !isBuildingMaster(record.month)) {
+            if (m_project.month(record->month).masterId == 0 && !isBuildingMaster(record->month)) {
                 const int side = m_masterSide;
-                startBuild(record.month, MasterSource{record.id, 0}, false, {},
+                startBuild(record->month, MasterSource{record->id, 0}, false, {},
                            [bytes = image.bytes, side] { return MasterBuilder::build(bytes, side); });
             }
             done(Status::success());
@@ -261,19 +258,20 @@ void GenerationSession::startBuild(int month, const MasterSource &source, bool u
 {
     struct Made {
         std::optional<Result<MasterImage>> image;
-        std::optional<Result<qint64>> blob;
+        std::optional<Result<qint64>> id;
     };
     auto made = std::make_shared<Made>();
     runOffThread(
         month,
-        [path = m_project.path(), make = std::move(make), made] {
+        [path = m_project.path(), month, source, make = std::move(make), made] {
             made->image = make();
             if (*made->image) {
-                made->blob = ProjectStore::writeBlobAt(path, (*made->image)->png);
+                const MasterImage &image = **made->image;
+                made->id = ProjectStore::addMasterAt(path, month, source, image.png, image.size, image.nativeSize);
                 (*made->image)->png.clear(); // stored: free the 30 MB now
             }
         },
-        [this, month, source, userChoice, undoText, made] {
+        [this, month, userChoice, undoText, made] {
             const Result<MasterImage> &image = *made->image;
             const auto fail = [this, month](const Error &error) {
                 qCWarning(lcGeneration) << "master for month" << month << "not made:" << error;
@@ -282,12 +280,9 @@ void GenerationSession::startBuild(int month, const MasterSource &source, bool u
             };
             if (!image)
                 return fail(image.error());
-            if (!*made->blob)
-                return fail(made->blob->error());
-            auto id = m_project.store().addMasterForBlob(month, source, **made->blob, image->size, image->nativeSize);
-            if (!id)
-                return fail(id.error());
-            applyMaster(month, *id, userChoice, undoText);
+            if (!*made->id)
+                return fail(made->id->error());
+            applyMaster(month, **made->id, userChoice, undoText);
         });
     Q_EMIT masterBuildStarted(month);
 }

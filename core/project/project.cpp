@@ -7,12 +7,15 @@
 #include "core/project/settingscommand.h"
 
 #include <QFile>
+#include <QMutex>
 
 namespace CalStudio {
 
 namespace {
 // After a failed save, wait longer before trying again (the disk won't empty itself in 300 ms).
 constexpr int RetryDelayMs = 5000;
+// While a worker stores a picture, autosave looks again this soon.
+constexpr int GateRetryMs = 50;
 } // namespace
 
 Project::Project(std::unique_ptr<ProjectStore> store, ProjectSettings settings, QList<MonthEntry> months,
@@ -25,7 +28,18 @@ Project::Project(std::unique_ptr<ProjectStore> store, ProjectSettings settings, 
     , m_selfies(std::move(selfies))
 {
     m_autosave.setSingleShot(true);
-    connect(&m_autosave, &QTimer::timeout, this, [this] { (void)flush(); });
+    connect(&m_autosave, &QTimer::timeout, this, [this] {
+        // A worker is storing a picture (ProjectStore::writeGate): saving now would wait for its lock on
+        // this (the UI) thread. The edits are safe in memory; try again shortly.
+        QMutex &gate = ProjectStore::writeGate(m_store->path());
+        if (!gate.tryLock()) {
+            m_autosave.start(GateRetryMs);
+            return;
+        }
+        // Held while saving, so no worker starts a long write in between.
+        (void)flush();
+        gate.unlock();
+    });
 }
 
 Project::~Project()

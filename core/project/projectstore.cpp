@@ -12,12 +12,14 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QLockFile>
+#include <QMutex>
 #include <QSqlQuery>
 #include <QThread>
 #include <QUrl>
 #include <QtEndian>
 
 #include <filesystem>
+#include <map>
 #include <system_error>
 
 namespace CalStudio {
@@ -875,28 +877,54 @@ Result<qint64> ProjectStore::insertBlob(const QByteArray &bytes)
     return insertBlobOn(m_db, bytes);
 }
 
-Result<qint64> ProjectStore::writeBlobAt(const QString &projectPath, const QByteArray &bytes)
+Result<std::unique_ptr<ProjectStore>> ProjectStore::workerConnection(const QString &projectPath)
 {
-    if (bytes.isEmpty())
-        return Error(QStringLiteral("empty"), tr("The picture is empty."));
+    // A store without lock or checks: the owner opened (and checked, and migrated) the file.
+    std::unique_ptr<ProjectStore> store(new ProjectStore);
+    store->m_path = projectPath;
     Connection conn(projectPath, Connection::ReadWrite);
     QSqlDatabase db = conn.db();
     if (!db.open())
-        return sqlError(db.lastError(), QStringLiteral("open project for image bytes"));
-    // journal_mode=WAL is a property of the file; these two are per connection.
-    for (const QString &pragma : {QStringLiteral("PRAGMA synchronous = FULL"), QStringLiteral("PRAGMA secure_delete = ON")}) {
+        return sqlError(db.lastError(), QStringLiteral("open project from a worker"));
+    // journal_mode=WAL is a property of the file; these are per connection.
+    for (const QString &pragma : {QStringLiteral("PRAGMA foreign_keys = ON"), QStringLiteral("PRAGMA synchronous = FULL"),
+                                  QStringLiteral("PRAGMA secure_delete = ON")}) {
         if (auto st = execPragma(db, pragma); !st)
             return st.error();
     }
-    Transaction tx(db);
-    if (!tx.isActive())
-        return tx.error();
-    auto id = insertBlobOn(db, bytes);
-    if (!id)
-        return id;
-    if (auto st = tx.commit(); !st)
-        return st.error();
-    return id;
+    store->m_connectionName = conn.release();
+    store->m_db = QSqlDatabase::database(store->m_connectionName, false);
+    return store;
+}
+
+QMutex &ProjectStore::writeGate(const QString &projectPath)
+{
+    static QMutex registryMutex;
+    static std::map<QString, std::unique_ptr<QMutex>> gates; // never shrinks: one small mutex per file ever opened
+    const QMutexLocker lock(&registryMutex);
+    auto &gate = gates[QFileInfo(projectPath).absoluteFilePath()];
+    if (!gate)
+        gate = std::make_unique<QMutex>();
+    return *gate;
+}
+
+Status ProjectStore::addCandidateAt(const QString &projectPath, CandidateRecord &record, const QByteArray &bytes)
+{
+    const QMutexLocker gate(&writeGate(projectPath));
+    auto store = workerConnection(projectPath);
+    if (!store)
+        return store.error();
+    return (*store)->addCandidate(record, bytes);
+}
+
+Result<qint64> ProjectStore::addMasterAt(const QString &projectPath, int month, const MasterSource &source,
+                                         const QByteArray &png, QSize size, QSize nativeSize)
+{
+    const QMutexLocker gate(&writeGate(projectPath));
+    auto store = workerConnection(projectPath);
+    if (!store)
+        return store.error();
+    return (*store)->addMaster(month, source, png, size, nativeSize);
 }
 
 Result<QByteArray> ProjectStore::readBlobAt(const QString &projectPath, qint64 blobId)
@@ -908,30 +936,6 @@ Result<QByteArray> ProjectStore::readBlobAt(const QString &projectPath, qint64 b
     return readBlobOn(db, blobId);
 }
 
-Status ProjectStore::addCandidateForBlob(CandidateRecord &record)
-{
-    if (record.blobId <= 0)
-        return Error(QStringLiteral("empty"), tr("The picture is empty."));
-    CandidateRecord stored = record;
-    // The bytes are in: store the row only (addCandidate with no bytes, then the blob id).
-    Transaction tx(m_db);
-    if (!tx.isActive())
-        return tx.error();
-    QSqlQuery b(m_db);
-    b.prepare(QStringLiteral("SELECT 1 FROM image_blob WHERE id = ?"));
-    b.addBindValue(record.blobId);
-    if (!b.exec())
-        return sqlError(b.lastError(), QStringLiteral("find image"));
-    if (!b.next())
-        return Error(QStringLiteral("not_found"), tr("The picture is no longer in the project."),
-                     QStringLiteral("blob %1").arg(record.blobId));
-    if (auto st = insertCandidateRow(stored, record.blobId); !st)
-        return st;
-    if (auto st = tx.commit(); !st)
-        return st;
-    record = stored;
-    return {};
-}
 
 Result<qint64> ProjectStore::putBlob(const QByteArray &bytes)
 {
@@ -1079,12 +1083,12 @@ Result<QList<CandidateRecord>> ProjectStore::loadCandidates(int month) const
     return list;
 }
 
-Result<qint64> ProjectStore::insertMaster(int month, const MasterSource &source, const QByteArray &png, qint64 blobId,
-                                          QSize size, QSize nativeSize)
+Result<qint64> ProjectStore::insertMaster(int month, const MasterSource &source, const QByteArray &png, QSize size,
+                                          QSize nativeSize)
 {
     if (!validPage(month))
         return invalidMonthError(month);
-    if (png.isEmpty() && blobId <= 0)
+    if (png.isEmpty())
         return Error(QStringLiteral("empty"), tr("The master image is empty."));
     if (size.isEmpty() || nativeSize.isEmpty())
         return Error(QStringLiteral("bad_size"), tr("The master image has no size."),
@@ -1123,21 +1127,9 @@ Result<qint64> ProjectStore::insertMaster(int month, const MasterSource &source,
             return Error(QStringLiteral("not_found"), tr("That photo is no longer in the project."),
                          QStringLiteral("selfie %1").arg(source.selfieId));
     }
-    Result<qint64> blob = blobId;
-    if (blobId > 0) {
-        QSqlQuery b(m_db);
-        b.prepare(QStringLiteral("SELECT 1 FROM image_blob WHERE id = ?"));
-        b.addBindValue(blobId);
-        if (!b.exec())
-            return sqlError(b.lastError(), QStringLiteral("find image"));
-        if (!b.next())
-            return Error(QStringLiteral("not_found"), tr("The master image is no longer in the project."),
-                         QStringLiteral("blob %1").arg(blobId));
-    } else {
-        blob = insertBlob(png);
-        if (!blob)
-            return blob.error();
-    }
+    auto blob = insertBlob(png);
+    if (!blob)
+        return blob.error();
     QSqlQuery insert(m_db);
     insert.prepare(QStringLiteral("INSERT INTO master (month, candidate_id, selfie_id, blob_id, width, height, "
                                   "native_width, native_height, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
@@ -1193,23 +1185,7 @@ Result<qint64> ProjectStore::addMaster(int month, const MasterSource &source, co
     Transaction tx(m_db);
     if (!tx.isActive())
         return tx.error();
-    auto id = insertMaster(month, source, png, 0, size, nativeSize);
-    if (!id)
-        return id;
-    if (auto st = tx.commit(); !st)
-        return st.error();
-    return id;
-}
-
-Result<qint64> ProjectStore::addMasterForBlob(int month, const MasterSource &source, qint64 blobId, QSize size,
-                                              QSize nativeSize)
-{
-    if (blobId <= 0)
-        return Error(QStringLiteral("empty"), tr("The master image is empty."));
-    Transaction tx(m_db);
-    if (!tx.isActive())
-        return tx.error();
-    auto id = insertMaster(month, source, {}, blobId, size, nativeSize);
+    auto id = insertMaster(month, source, png, size, nativeSize);
     if (!id)
         return id;
     if (auto st = tx.commit(); !st)
@@ -1295,7 +1271,7 @@ Result<qint64> ProjectStore::setMaster(int month, qint64 candidateId, const QByt
     Transaction tx(m_db);
     if (!tx.isActive())
         return tx.error();
-    auto id = insertMaster(month, MasterSource{candidateId, 0}, masterBytes, 0, QSize(width, height),
+    auto id = insertMaster(month, MasterSource{candidateId, 0}, masterBytes, QSize(width, height),
                            QSize(nativeWidth, nativeHeight));
     if (!id)
         return id;

@@ -16,6 +16,7 @@
 #include <memory>
 
 class QLockFile;
+class QMutex;
 
 namespace CalStudio {
 
@@ -122,23 +123,31 @@ public:
 
     /// Stores a candidate and its bytes (none for a failed one) in one transaction; fills id, blobId and createdAt.
     Status addCandidate(CandidateRecord &record, const QByteArray &bytes);
-    /// Stores a candidate whose bytes are already stored (`record.blobId`, from writeBlobAt()); fills id and createdAt.
-    Status addCandidateForBlob(CandidateRecord &record);
 
     /**
-     * Image bytes in and out of the project file **from another thread**.
+     * Pictures into and out of the project file **from another thread**.
      * SQLite connections belong to the thread that opened them, so each call
      * opens its own short-lived connection to `projectPath` (same settings as
-     * the owner's: WAL, synchronous=FULL, secure_delete). Hashing, writing and
-     * the fsync of a 25 MB picture (a few hundred ms) thus never run on the UI
-     * thread; the owner then records the small row that refers to the blob
-     * (addCandidateForBlob(), addMasterForBlob()). Bytes that end up referred
-     * to by nothing (a crash in between) are removed at the next open.
-     * Deduplicated by SHA-256 like putBlob(). Thread-safe; the project must be
-     * open in this process (its lock is held by the owner).
+     * the owner's: WAL, synchronous=FULL, secure_delete, foreign keys). Hashing,
+     * writing and the fsync of a 25 MB picture (a few hundred ms) thus never
+     * run on the UI thread, and bytes and row go in one transaction, so the
+     * owner's thread writes nothing for them. Thread-safe; the project must be
+     * open in this process (the owner holds its lock and did the checks).
      */
-    static Result<qint64> writeBlobAt(const QString &projectPath, const QByteArray &bytes);
     static Result<QByteArray> readBlobAt(const QString &projectPath, qint64 blobId);
+    /**
+     * Held by the worker writes above for their whole transaction (a 25 MB
+     * picture holds SQLite's write lock for a few hundred ms). Code on the
+     * owner's thread that can wait — autosave, the generation queue's job
+     * updates — tries it first and postpones its small write while it is
+     * taken, instead of blocking the UI on SQLite's lock. One per file.
+     */
+    static QMutex &writeGate(const QString &projectPath);
+    /// addCandidate() from another thread (see readBlobAt()).
+    static Status addCandidateAt(const QString &projectPath, CandidateRecord &record, const QByteArray &bytes);
+    /// addMaster() from another thread (see readBlobAt()).
+    static Result<qint64> addMasterAt(const QString &projectPath, int month, const MasterSource &source,
+                                      const QByteArray &png, QSize size, QSize nativeSize);
     /// The candidates of `month`, oldest first, without image bytes.
     [[nodiscard]] Result<QList<CandidateRecord>> loadCandidates(int month) const;
     // Masters. A month may have several master rows (one per candidate or
@@ -159,8 +168,6 @@ public:
      */
     Result<qint64> addMaster(int month, const MasterSource &source, const QByteArray &png, QSize size,
                              QSize nativeSize);
-    /// addMaster() for bytes already stored with writeBlobAt() (from a worker thread). Error "not_found" for an unknown blob.
-    Result<qint64> addMasterForBlob(int month, const MasterSource &source, qint64 blobId, QSize size, QSize nativeSize);
     /**
      * The newest master of `month` made from `source`, 0 if none (build it
      * then; otherwise reuse it). An empty source never matches.
@@ -207,10 +214,12 @@ private:
     ProjectStore() = default;
     /// Stores bytes once per hash inside the caller's transaction.
     Result<qint64> insertBlob(const QByteArray &bytes);
-    /// addMaster() inside the caller's transaction; with `blobId` > 0 the bytes are already stored and `png` is unused.
-    Result<qint64> insertMaster(int month, const MasterSource &source, const QByteArray &png, qint64 blobId, QSize size,
+    /// addMaster() inside the caller's transaction.
+    Result<qint64> insertMaster(int month, const MasterSource &source, const QByteArray &png, QSize size,
                                 QSize nativeSize);
     Status pointMonth(int month, qint64 masterId);
+    /// A connection for another thread to a file the owner has open (no lock, no checks).
+    static Result<std::unique_ptr<ProjectStore>> workerConnection(const QString &projectPath);
     /// The candidate row inside the caller's transaction; fills id, blobId and createdAt.
     Status insertCandidateRow(CandidateRecord &record, qint64 blobId);
     static Result<std::unique_ptr<ProjectStore>> openChecked(const QString &path, Access access,

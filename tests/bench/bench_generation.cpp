@@ -27,9 +27,11 @@
 
 #include "core/generation/falprovider.h"
 #include "core/generation/geminiprovider.h"
+#include "core/generation/generationsession.h"
 #include "core/generation/masterbuilder.h"
 #include "core/generation/openaiprovider.h"
 #include "core/generation/replicateprovider.h"
+#include "core/project/project.h"
 #include "core/project/projectstore.h"
 
 #include <QBuffer>
@@ -592,6 +594,62 @@ int runMemory(const QString &baseUrl, int parallel, const QString &providerName,
     return images == parallel ? 0 : 1;
 }
 
+/**
+ * The whole path as the studio runs it: GenerationSession (the Generate
+ * page's core) asks Gemini for `months` 4K pictures, two at a time; each
+ * answer is parsed, written to the project by a worker, recorded as a
+ * candidate, and its month's 4096² master is built and stored off the UI
+ * thread. The heartbeat runs throughout.
+ */
+int runSession(const QString &baseUrl, int months)
+{
+    QTemporaryDir dir(QDir::currentPath() + QStringLiteral("/bench-session-XXXXXX"));
+    auto project = Project::create(dir.filePath(QStringLiteral("bench.calstudio")), ProjectSettings::defaults());
+    if (!project) {
+        std::printf("cannot create a project: %s\n", qPrintable(project.error().userMessage));
+        return 1;
+    }
+    for (int m = 1; m <= months; ++m) {
+        MonthEntry entry = (*project)->month(m);
+        entry.prompt = QStringLiteral("A portrait in a garden, month %1").arg(m);
+        (void)(*project)->setMonth(entry);
+    }
+    GenerationSession session(**project, dir.filePath(QStringLiteral("refs")));
+    session.setConfigLookup([baseUrl](const QString &) { return configFor(baseUrl); });
+    GenerationSession::RunOptions options;
+    for (int m = 1; m <= months; ++m)
+        options.months.append(m);
+    options.candidates = 1;
+    options.provider = QStringLiteral("gemini");
+    options.side = 4096;
+
+    Heartbeat beat;
+    QObject::connect(&session, &GenerationSession::candidateStored, [&beat] { beat.mark(QStringLiteral("candidate row")); });
+    QObject::connect(&session, &GenerationSession::masterReady, [&beat] { beat.mark(QStringLiteral("master row")); });
+    QEventLoop loop;
+    int masters = 0;
+    QObject::connect(&session, &GenerationSession::masterReady, &loop, [&] {
+        if (++masters == months)
+            loop.quit();
+    });
+    QElapsedTimer wall;
+    wall.start();
+    beat.begin();
+    if (auto ids = session.generate(options); !ids) {
+        std::printf("generate failed: %s\n", qPrintable(ids.error().userMessage));
+        return 1;
+    }
+    QTimer::singleShot(600000, &loop, &QEventLoop::quit);
+    loop.exec();
+    beat.end();
+    std::printf("session, %d × Gemini 4096² (2 at a time), stored and mastered: %d masters in %.1f s; UI thread "
+                "longest busy stretch %.0f ms (the UI thread itself ran %.1f ms of it; during: %s); longest piece "
+                "of UI-thread work %.1f ms (during: %s); p99 timer gap %.1f ms\n",
+                months, masters, wall.elapsed() / 1000.0, qMax(0.0, beat.maxGapMs() - kPeriodMs), beat.maxGapCpuMs(),
+                qPrintable(beat.worstCause()), beat.maxCpuMs(), qPrintable(beat.maxCpuCause()), beat.p99GapMs());
+    return masters == months ? 0 : 1;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -600,12 +658,17 @@ int main(int argc, char *argv[])
     QGuiApplication app(argc, argv);
     QLoggingCategory::setFilterRules(QStringLiteral("calstudio.*.info=false"));
     const QStringList args = app.arguments();
-    if (args.size() < 3 || (args.at(1) != QLatin1String("ui") && args.at(1) != QLatin1String("memory"))) {
+    if (args.size() < 3
+        || (args.at(1) != QLatin1String("ui") && args.at(1) != QLatin1String("memory")
+            && args.at(1) != QLatin1String("session"))) {
         std::fprintf(stderr,
-            "usage: bench_generation ui BASE_URL [RUNS] | memory BASE_URL [PARALLEL] [PROVIDER] [POOL_THREADS]\n");
+            "usage: bench_generation ui BASE_URL [RUNS] | memory BASE_URL [PARALLEL] [PROVIDER] [POOL_THREADS] | "
+            "session BASE_URL [MONTHS]\n");
         return 2;
     }
     const QString baseUrl = args.at(2);
+    if (args.at(1) == QLatin1String("session"))
+        return runSession(baseUrl, args.size() > 3 ? args.at(3).toInt() : 4);
     if (args.at(1) == QLatin1String("ui"))
         return runUi(baseUrl, args.size() > 3 ? args.at(3).toInt() : 5);
     return runMemory(baseUrl, args.size() > 3 ? args.at(3).toInt() : 4,

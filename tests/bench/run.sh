@@ -69,6 +69,8 @@ for _ in $(seq 100); do grep -q '^listening on ' "$work/sandbox.out" && break; s
 base_url=$(sed -n 's/^listening on //p' "$work/sandbox.out")
 [ -n "$base_url" ] || { echo "calstudio-sandbox did not start" >&2; exit 1; }
 (cd "$work" && "$build/tests/bench/bench_generation" ui "$base_url" 5 2>/dev/null)
+# The studio's whole path: answers stored by a worker, masters built off the UI thread, rows on it.
+(cd "$work" && "$build/tests/bench/bench_generation" session "$base_url" 4 2>/dev/null)
 for run in 1 2 3; do
     printf "run %d: " "$run"
     "$build/tests/bench/bench_generation" memory "$base_url" 4 2>/dev/null

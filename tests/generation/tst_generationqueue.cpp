@@ -2,6 +2,8 @@
 #include "core/project/jobstore.h"
 #include "core/project/projectstore.h"
 
+#include <QMutex>
+
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -120,6 +122,32 @@ struct Fixture {
 class TestGenerationQueue : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    // While a worker stores a picture (it holds the file's write gate), the queue neither waits on this
+    // thread nor sends a request whose "running" record is not written; it catches up when the gate is free.
+    void workerWritesDoNotBlockTheQueue()
+    {
+        Fixture f;
+        auto q = f.queue();
+        QVERIFY(q->enqueue(request(1)));
+        QMutex &gate = ProjectStore::writeGate(f.store->path());
+        gate.lock();
+        QVERIFY(q->start());
+        QTest::qWait(150);
+        QCOMPARE(f.script.calls, 0); // not sent: its record could not be written yet
+        QCOMPARE(f.state(*q, 1), QStringLiteral("queued"));
+        gate.unlock();
+        QTRY_COMPARE_WITH_TIMEOUT(f.state(*q, 1), QStringLiteral("running"), 2000);
+        QCOMPARE(f.script.calls, 1);
+        QCOMPARE(JobStore(*f.store).load({QStringLiteral("running")})->size(), 1);
+
+        // The answer arrives while the gate is taken: the job is done in memory at once, on file soon after.
+        gate.lock();
+        QTRY_COMPARE_WITH_TIMEOUT(f.state(*q, 1), QStringLiteral("done"), 2000);
+        QCOMPARE(JobStore(*f.store).load({QStringLiteral("done")})->size(), 0);
+        gate.unlock();
+        QTRY_COMPARE_WITH_TIMEOUT(JobStore(*f.store).load({QStringLiteral("done")})->size(), 1, 2000);
+    }
+
     void concurrencyLimitIsNeverExceeded()
     {
         Fixture f;

@@ -378,8 +378,8 @@ private Q_SLOTS:
     }
 
     // addMaster stores a master row without choosing it; findMaster finds it again by its source.
-    // Image bytes written and read from another thread on its own connection; the owner records the rows.
-    void blobsFromAnotherThread()
+    // Pictures written and read from another thread on its own connection, bytes and row in one transaction.
+    void picturesFromAnotherThread()
     {
         QTemporaryDir dir;
         const QString path = makeProject(dir);
@@ -387,43 +387,37 @@ private Q_SLOTS:
         QVERIFY(store);
         ProjectStore &s = **store;
         const QByteArray bytes(3 * 1024 * 1024, 'x');
-        auto written = QtConcurrent::run([path, bytes] { return ProjectStore::writeBlobAt(path, bytes).valueOr(-1); }).result();
-        QVERIFY(written > 0);
-        // Visible to the owner's connection at once, and deduplicated by content.
-        QCOMPARE(*s.readBlob(written), bytes);
-        QCOMPARE(QtConcurrent::run([path, bytes] { return ProjectStore::writeBlobAt(path, bytes).valueOr(-1); }).result(),
-                 written);
-        const QByteArray back = QtConcurrent::run([path, written] {
-                                    return ProjectStore::readBlobAt(path, written).valueOr(QByteArray());
-                                }).result();
-        QCOMPARE(back, bytes);
-        QCOMPARE(errorCode(ProjectStore::readBlobAt(path, 999999)), QStringLiteral("not_found"));
-        QCOMPARE(errorCode(ProjectStore::writeBlobAt(path, {})), QStringLiteral("empty"));
-
         CandidateRecord c;
         c.month = 2;
         c.provider = QStringLiteral("gemini");
         c.status = QStringLiteral("done");
-        c.blobId = written;
-        QVERIFY(s.addCandidateForBlob(c));
-        QVERIFY(c.id > 0);
-        QCOMPARE(s.loadCandidates(2)->first().blobId, written);
-        CandidateRecord dangling = c;
-        dangling.blobId = 424242;
-        QCOMPARE(errorCode(s.addCandidateForBlob(dangling)), QStringLiteral("not_found"));
-        auto master = s.addMasterForBlob(2, MasterSource{c.id, 0}, written, QSize(64, 64), QSize(32, 32));
-        QVERIFY(master);
-        QCOMPARE(s.masterInfo(*master)->blobId, written);
-        QCOMPARE(*s.readMasterById(*master), bytes);
-        QCOMPARE(errorCode(s.addMasterForBlob(2, MasterSource{c.id, 0}, 424242, QSize(64, 64), QSize(32, 32))),
-                 QStringLiteral("not_found"));
+        const Status added = QtConcurrent::run([path, bytes, &c] { return ProjectStore::addCandidateAt(path, c, bytes); }).result();
+        QVERIFY(added);
+        QVERIFY(c.id > 0 && c.blobId > 0);
+        // Visible to the owner's connection at once.
+        QCOMPARE(s.loadCandidates(2)->first().id, c.id);
+        QCOMPARE(*s.readBlob(c.blobId), bytes);
+        const QByteArray back = QtConcurrent::run([path, c] {
+                                    return ProjectStore::readBlobAt(path, c.blobId).valueOr(QByteArray());
+                                }).result();
+        QCOMPARE(back, bytes);
+        QCOMPARE(errorCode(ProjectStore::readBlobAt(path, 999999)), QStringLiteral("not_found"));
 
-        // Bytes a crash left without a row (written, never recorded) go at the next purge.
-        const qint64 orphan = ProjectStore::writeBlobAt(path, QByteArray("orphan")).valueOr(-1);
-        QVERIFY(orphan > 0);
-        QVERIFY(s.purgeUnusedMasters());
-        QCOMPARE(errorCode(s.readBlob(orphan)), QStringLiteral("not_found"));
-        QCOMPARE(*s.readBlob(written), bytes);
+        const auto master = QtConcurrent::run([path, c] {
+                                return ProjectStore::addMasterAt(path, 2, MasterSource{c.id, 0}, "png", QSize(64, 64),
+                                                                 QSize(32, 32))
+                                    .valueOr(-1);
+                            }).result();
+        QVERIFY(master > 0);
+        QCOMPARE(s.masterInfo(master)->candidateId, c.id);
+        QCOMPARE(*s.readMasterById(master), QByteArray("png"));
+        // The same checks as on the owner's connection (a candidate of another month is refused).
+        QCOMPARE(errorCode(ProjectStore::addMasterAt(path, 3, MasterSource{c.id, 0}, "png", QSize(64, 64), QSize(32, 32))),
+                 QStringLiteral("invalid_source"));
+        // Foreign keys hold on the worker's connection too.
+        CandidateRecord bad = c;
+        bad.month = 99;
+        QVERIFY(!ProjectStore::addCandidateAt(path, bad, bytes));
     }
 
     void addMasterDoesNotChooseIt()

@@ -55,8 +55,9 @@ echo "== import: 20 photos of 12 MP through SelfieImporter =="
 # calstudio-sandbox runs in its own process (its memory is not counted) and answers
 # with a noisy 4K PNG ("huge" fault, ≈19 MB): Gemini and OpenAI as base64 inside the
 # JSON (25 MB / 13 MB answers), Replicate and fal.ai as a file downloaded by URL.
-# `ui`: UI-thread stall per provider (warm-up + 5 runs each), then storing the Gemini
-# image as the studio does (addCandidate, master build, addMaster); `memory`: peak RSS
+# `ui`: UI-thread stall per provider (warm-up + 5 runs each), then what storing the Gemini
+# image costs the thread that does it (addCandidate, master build, addMaster); `session`:
+# the studio's whole path with the heartbeat running; `memory`: peak RSS
 # with 4 Gemini 4K answers in flight at once (3 runs, then once with 4 parse threads).
 echo "== generation: 4K answers (UI-thread stall per provider, storing, 4 at once) =="
 # Wall-time stalls grow when the two cores are busy elsewhere; the CPU time the UI thread used does not.

@@ -72,7 +72,7 @@ Item {
             required property string hint
             required property string action
             required property var candidates
-            required property var masterImage
+            required property string masterImageUrl
             required property string masterText
             required property bool building
             required property bool masterIsDraft
@@ -129,10 +129,12 @@ Item {
                             color: "#ece7de"
                             radius: 4
                         }
-                        ThumbnailImage {
+                        Image {
                             id: masterThumb
                             anchors.fill: parent
-                            image: tile.masterImage
+                            source: tile.masterImageUrl
+                            fillMode: Image.PreserveAspectCrop
+                            asynchronous: true
                         }
                         // Never mistaken for a generated picture, whatever the size shown.
                         Label {
@@ -149,7 +151,7 @@ Item {
                         }
                         Label {
                             anchors.centerIn: parent
-                            visible: !masterThumb.hasImage
+                            visible: masterThumb.status !== Image.Ready
                             text: tile.building ? qsTr("Making the master…") : qsTr("No picture yet")
                             color: root.muted
                         }
@@ -179,10 +181,14 @@ Item {
                                 Accessible.role: Accessible.Button
                                 Accessible.name: qsTr("Picture %1 of %2").arg(index + 1).arg(tile.candidates.length)
                                     + (modelData.isMaster ? qsTr(", chosen") : "")
-                                ThumbnailImage {
+                                Image {
+                                    objectName: "candidateThumb"
                                     anchors.fill: parent
                                     anchors.margins: parent.border.width
-                                    image: modelData.image
+                                    source: modelData.url
+                                    fillMode: Image.PreserveAspectCrop
+                                    sourceSize: Qt.size(80, 80)
+                                    asynchronous: true
                                 }
                                 MouseArea {
                                     anchors.fill: parent

@@ -7,6 +7,7 @@
 #include "core/project/project.h"
 #include "core/project/projectstore.h"
 #include "qml/qmllogging.h"
+#include "qml/thumbnailimageprovider.h"
 
 #include <QFutureWatcher>
 #include <QLocale>
@@ -15,6 +16,11 @@
 namespace CalStudio {
 
 namespace {
+
+QString cacheKey(qint64 key)
+{
+    return key < 0 ? QStringLiteral("m%1").arg(-key) : QStringLiteral("c%1").arg(key);
+}
 
 const QString Running = QStringLiteral("running");
 const QString Queued = QStringLiteral("queued");
@@ -74,6 +80,7 @@ QString hintFor(const QString &action, const QString &provider)
 
 GenerationBoardModel::GenerationBoardModel(QObject *parent)
     : QAbstractListModel(parent)
+    , m_cache(std::make_shared<ThumbnailCache>())
 {
     m_months.resize(MonthEntry::PageCount);
     m_pool.setMaxThreadCount(1); // thumbnails must not compete with master builds for both cores
@@ -104,7 +111,7 @@ void GenerationBoardModel::setSession(GenerationSession *session)
         disconnect(&m_session->project(), nullptr, this, nullptr);
     m_session = session;
     ++m_generation;
-    m_thumbnails.clear();
+    m_cache->clear();
     m_toRead.clear();
     m_decoding.clear();
     if (session) {
@@ -170,7 +177,7 @@ void GenerationBoardModel::readNextThumbnail()
     while (!m_toRead.empty()) {
         const auto [key, blobId] = m_toRead.front();
         m_toRead.pop_front();
-        if (m_thumbnails.contains(key) || m_decoding.contains(key))
+        if (m_cache->contains(cacheKey(key)) || m_decoding.contains(key))
             continue;
         m_decoding.insert(key);
         startThumbnail(key, [path, blobId] { return ProjectStore::readBlobAt(path, blobId); });
@@ -192,7 +199,7 @@ void GenerationBoardModel::startThumbnail(qint64 key, std::function<Result<QByte
         if (generation != m_generation)
             return;
         m_decoding.remove(key);
-        m_thumbnails.insert(key, watcher->result());
+        m_cache->insert(cacheKey(key), watcher->result());
         for (int m = 0; m < MonthEntry::PageCount; ++m) {
             const MonthState &s = m_months.at(m);
             if (-key == s.masterId
@@ -244,7 +251,7 @@ void GenerationBoardModel::refreshMaster(int month)
             s.masterSelfieId = info->selfieId;
             s.masterNative = QSize(info->nativeWidth, info->nativeHeight);
             // Own photos have no candidate thumbnail: make one from the master.
-            if (info->candidateId == 0 && !m_thumbnails.contains(-s.masterId) && !m_decoding.contains(-s.masterId)) {
+            if (info->candidateId == 0 && !m_cache->contains(cacheKey(-s.masterId)) && !m_decoding.contains(-s.masterId)) {
                 m_toRead.emplace_back(-s.masterId, info->blobId);
                 QTimer::singleShot(0, this, &GenerationBoardModel::readNextThumbnail);
             }
@@ -368,7 +375,7 @@ QVariant GenerationBoardModel::data(const QModelIndex &index, int role) const
         for (const CandidateThumb &c : s.candidates) {
             list.append(QVariantMap{
                 {QStringLiteral("id"), c.id},
-                {QStringLiteral("image"), m_thumbnails.value(c.id)},
+                {QStringLiteral("url"), urlOf(c.id)},
                 {QStringLiteral("isMaster"), c.id == s.masterCandidateId},
                 {QStringLiteral("native"), QStringLiteral("%1×%2").arg(c.native.width()).arg(c.native.height())},
                 {QStringLiteral("provider"), c.provider},
@@ -378,8 +385,8 @@ QVariant GenerationBoardModel::data(const QModelIndex &index, int role) const
     }
     case MasterImageRole:
         if (s.masterCandidateId > 0)
-            return m_thumbnails.value(s.masterCandidateId);
-        return s.masterId > 0 ? m_thumbnails.value(-s.masterId) : QImage();
+            return urlOf(s.masterCandidateId);
+        return s.masterId > 0 ? urlOf(-s.masterId) : QString();
     case MasterTextRole: {
         if (s.masterId == 0)
             return s.building ? tr("Making the master…") : QString();
@@ -406,6 +413,14 @@ QVariant GenerationBoardModel::data(const QModelIndex &index, int role) const
     }
 }
 
+QString GenerationBoardModel::urlOf(qint64 key) const
+{
+    const QString k = cacheKey(key);
+    if (!m_cache->contains(k))
+        return {};
+    return QStringLiteral("image://%1/%2").arg(QLatin1String(ProviderId), k);
+}
+
 QHash<int, QByteArray> GenerationBoardModel::roleNames() const
 {
     return {
@@ -418,7 +433,7 @@ QHash<int, QByteArray> GenerationBoardModel::roleNames() const
         {ActionRole, "action"},
         {ElapsedRole, "elapsedMs"},
         {CandidatesRole, "candidates"},
-        {MasterImageRole, "masterImage"},
+        {MasterImageRole, "masterImageUrl"},
         {MasterTextRole, "masterText"},
         {BuildingRole, "building"},
         {MasterIsDraftRole, "masterIsDraft"},

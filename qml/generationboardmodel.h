@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/common/result.h"
+#include "qml/thumbnailimageprovider.h"
 
 #include <QAbstractListModel>
 #include <QHash>
@@ -13,6 +14,7 @@
 
 #include <deque>
 #include <functional>
+#include <memory>
 
 namespace CalStudio {
 
@@ -55,8 +57,8 @@ public:
         HintRole,
         ActionRole,
         ElapsedRole,
-        CandidatesRole, ///< list of {id, image (QImage, may be null), isMaster, native ("1024×1024"), provider}
-        MasterImageRole, ///< thumbnail of the master (candidate's or own photo), may be null
+        CandidatesRole, ///< list of {id, url (image://calstudio-thumbs/…, empty until decoded), isMaster, native ("1024×1024"), provider}
+        MasterImageRole, ///< URL of the master's thumbnail (candidate's or own photo), empty until decoded
         MasterTextRole, ///< "AI picture 2 of 3 · native 1024 px (upscaled)" / "Your photo" / "No picture yet"
         BuildingRole, ///< a master is being made for this month
         MasterIsDraftRole, ///< the master is an offline draft (labelled "Offline draft — not AI" on screen)
@@ -64,6 +66,8 @@ public:
     Q_ENUM(Role)
 
     static constexpr int ThumbnailEdge = 320;
+    /// The image provider id the page registers thumbnailCache() under.
+    static constexpr auto ProviderId = "calstudio-thumbs";
 
     explicit GenerationBoardModel(QObject *parent = nullptr);
     ~GenerationBoardModel() override;
@@ -85,7 +89,9 @@ public:
     Q_INVOKABLE void pick(qint64 candidateId);
     Q_INVOKABLE void cancelMonth(int month);
     /// Thumbnails decoded so far (tests wait on this).
-    [[nodiscard]] int thumbnailCount() const { return int(m_thumbnails.size()); }
+    [[nodiscard]] int thumbnailCount() const { return m_cache->size(); }
+    /// What ThumbnailImageProvider serves; register it with the engine that shows the board.
+    [[nodiscard]] std::shared_ptr<ThumbnailCache> thumbnailCache() const { return m_cache; }
 
 Q_SIGNALS:
     void summaryChanged();
@@ -122,7 +128,9 @@ private:
 
     QPointer<GenerationSession> m_session;
     QList<MonthState> m_months;
-    QHash<qint64, QImage> m_thumbnails; ///< candidate id → thumbnail; master thumbnails of own photos under -masterId
+    /// A thumbnail's URL, or empty while it is not decoded. Keys: candidate id; -master id for own photos.
+    [[nodiscard]] QString urlOf(qint64 key) const;
+    std::shared_ptr<ThumbnailCache> m_cache;
     std::deque<std::pair<qint64, qint64>> m_toRead; ///< (thumbnail key, blob id) still to read from the project
     QSet<qint64> m_decoding;
     QThreadPool m_pool;

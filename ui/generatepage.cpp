@@ -6,6 +6,7 @@
 #include "core/project/jobstore.h"
 #include "core/project/project.h"
 #include "qml/generationboardmodel.h"
+#include "qml/thumbnailimageprovider.h"
 #include "ui/apikeysdialog.h"
 #include "ui/ledgerdialog.h"
 #include "ui/pagewidgets.h"
@@ -21,6 +22,7 @@
 #include <QLabel>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QQmlEngine>
 #include <QPushButton>
 #include <QQmlError>
 #include <QQuickItem>
@@ -137,6 +139,9 @@ GeneratePage::GeneratePage(ApiKeyStore *keys, QWidget *parent)
     m_view->setResizeMode(QQuickWidget::SizeRootObjectToView);
     m_view->setClearColor(QColor(0xf3, 0xef, 0xe8));
     m_view->setMinimumSize(280, 300);
+    // Thumbnails come from the board's cache (decoded off the UI thread), not from files.
+    m_view->engine()->addImageProvider(QLatin1String(GenerationBoardModel::ProviderId),
+                                       new ThumbnailImageProvider(m_board->thumbnailCache()));
     m_view->setSource(QUrl(QStringLiteral("qrc:/CalendarStudio/GenerateBoard.qml")));
     if (QQuickItem *root = m_view->rootObject(); root && m_view->status() == QQuickWidget::Ready) {
         root->setProperty("board", QVariant::fromValue(m_board));
@@ -239,6 +244,8 @@ void GeneratePage::setProject(Project *project)
             updateStatus();
         });
         connect(project, &Project::settingsChanged, this, &GeneratePage::updateSpendCap);
+        // "Pages without a picture" changes as masters arrive (or are undone).
+        connect(project, &Project::masterChanged, this, &GeneratePage::updateEstimate);
         // Save As continues on a new file (and a new store): follow it.
         connect(project, &Project::pathChanged, this, [this] { setProject(m_project); });
         m_board->setSession(m_session.get());

@@ -60,6 +60,8 @@ public:
     void setMasterSide(int side) { m_masterSide = side; }
     void setRequestSide(int side) { m_requestSide = side; }
 
+    /// Shows prices and models again (after Edit ▸ Image Prices changed them).
+    void refreshPrices() { updateModels(); }
     /// Starts a run with the current settings (what the Generate button does).
     void generate();
     /// The estimate as shown above the button.

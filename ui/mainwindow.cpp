@@ -10,6 +10,7 @@
 #include "ui/errorbanner.h"
 #include "qml/generationboardmodel.h"
 #include "ui/generatepage.h"
+#include "ui/pricetabledialog.h"
 #include "ui/promptspage.h"
 #include "ui/selfiespage.h"
 #include "ui/uilogging.h"
@@ -263,6 +264,15 @@ void MainWindow::createActions()
     imageServices->setObjectName(QStringLiteral("actionImageServices"));
     imageServices->setMenuRole(QAction::PreferencesRole);
     imageServices->setStatusTip(tr("Your API keys for the image services"));
+    // The price table behind every estimate (HttpPriceTable); the user's prices live beside the settings.
+    QAction *imagePrices = edit->addAction(tr("Image P&rices…"), this, [this] {
+        auto *dialog = new PriceTableDialog(this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &PriceTableDialog::pricesChanged, m_generatePage, &GeneratePage::refreshPrices);
+        dialog->open();
+    });
+    imagePrices->setObjectName(QStringLiteral("actionImagePrices"));
+    imagePrices->setStatusTip(tr("The price per picture used for estimates before a run"));
 
     m_goMenu = menuBar()->addMenu(tr("&Go"));
 

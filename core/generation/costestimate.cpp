@@ -12,7 +12,8 @@ QString CostEstimate::formatUsd(double usd)
 
 QString CostEstimate::text() const
 {
-    const QString monthsText = months == 1 ? QStringLiteral("1 month") : QStringLiteral("%1 months").arg(months);
+    const QString unit = includesCover ? QStringLiteral("page") : QStringLiteral("month");
+    const QString monthsText = months == 1 ? QStringLiteral("1 %1").arg(unit) : QStringLiteral("%1 %2s").arg(months).arg(unit);
     const QString candidatesText
         = candidates == 1 ? QStringLiteral("1 candidate") : QStringLiteral("%1 candidates").arg(candidates);
     if (free)

@@ -16,6 +16,7 @@ struct CostEstimate {
     double perImageUsd = 0;
     bool free = false; ///< the offline provider: no money involved
     bool priceKnown = true;
+    bool includesCover = false; ///< then the count is of "pages", not "months"
 
     [[nodiscard]] int images() const { return months * candidates; }
     [[nodiscard]] double totalUsd() const { return images() * perImageUsd; }

@@ -59,6 +59,7 @@ CostEstimate GenerationSession::estimate(const RunOptions &options)
     CostEstimate estimate;
     estimate.months = int(options.months.size());
     estimate.candidates = options.candidates;
+    estimate.includesCover = options.months.contains(0);
     if (options.provider == QLatin1String("offline")) {
         estimate.free = true;
         return estimate;

@@ -74,6 +74,7 @@ QJsonObject overlay(const QJsonObject &base, const QJsonObject &user)
 /// Reads the user's file into `s` (path and stamp already set).
 void readUserFile(UserState &s)
 {
+    const QString previousError = s.error.toString();
     s.table = QJsonObject();
     s.error = Error();
     if (s.exists) {
@@ -109,7 +110,8 @@ void readUserFile(UserState &s)
                 s.table = document.object();
             }
         }
-        if (!s.error.isNull())
+        // Once per problem, not on every look at a file that is still the same kind of broken.
+        if (!s.error.isNull() && s.error.toString() != previousError)
             qCWarning(lcGeneration).noquote() << "user price table ignored:" << s.error.toString();
     }
     s.effective = s.table.isEmpty() ? HttpPriceTable::builtIn() : overlay(HttpPriceTable::builtIn(), s.table);
@@ -154,7 +156,7 @@ Error invalid(const char *code, const QString &message, const QString &detail)
 Status validateTiers(const QString &key, const QJsonValue &value)
 {
     const QString detail = key + QLatin1String(": ")
-        + QString::fromUtf8(QJsonDocument(QJsonObject {{key, value}}).toJson(QJsonDocument::Compact));
+        + QString::fromUtf8(QJsonDocument(QJsonObject { { key, value } }).toJson(QJsonDocument::Compact));
     const QJsonArray tiers = value.toArray();
     if (!value.isArray() || tiers.isEmpty())
         return invalid("prices_no_tiers", tr("\u201c%1\u201d has no price.").arg(key), detail);
@@ -162,8 +164,8 @@ Status validateTiers(const QString &key, const QJsonValue &value)
     for (qsizetype i = 0; i < tiers.size(); ++i) {
         const QString line = QString::number(i + 1);
         if (!tiers.at(i).isObject())
-            return invalid("prices_bad_tier", tr("Price line %2 of \u201c%1\u201d is not a price.").arg(key, line),
-                detail);
+            return invalid(
+                "prices_bad_tier", tr("Price line %2 of \u201c%1\u201d is not a price.").arg(key, line), detail);
         const QJsonObject tier = tiers.at(i).toObject();
         for (auto it = tier.begin(); it != tier.end(); ++it) {
             if (it.key() != MaxEdgeKey && it.key() != UsdKey)
@@ -193,8 +195,7 @@ Status validateTiers(const QString &key, const QJsonValue &value)
         }
         const QJsonValue maxEdge = tier.value(MaxEdgeKey);
         const double edge = maxEdge.toDouble();
-        if (!maxEdge.isDouble() || !std::isfinite(edge) || edge != std::floor(edge) || edge < 1
-            || edge > MaxEdgeLimit)
+        if (!maxEdge.isDouble() || !std::isfinite(edge) || edge != std::floor(edge) || edge < 1 || edge > MaxEdgeLimit)
             return invalid("prices_bad_edge",
                 tr("The long edge on price line %2 of \u201c%1\u201d must be a whole number of pixels from 1 to "
                    "1000000.")
@@ -251,8 +252,8 @@ QString HttpPriceTable::userTablePath()
 
 QStringList HttpPriceTable::knownProviders()
 {
-    return {QStringLiteral("offline"), QStringLiteral("gemini"), QStringLiteral("openai"), QStringLiteral("replicate"),
-        QStringLiteral("fal")};
+    return { QStringLiteral("offline"), QStringLiteral("gemini"), QStringLiteral("openai"), QStringLiteral("replicate"),
+        QStringLiteral("fal") };
 }
 
 double HttpPriceTable::estimateUsd(const QString &provider, const QString &model, QSize nativeSize)
@@ -260,7 +261,8 @@ double HttpPriceTable::estimateUsd(const QString &provider, const QString &model
     return estimateUsd(effective(), provider, model, nativeSize);
 }
 
-double HttpPriceTable::estimateUsd(const QJsonObject &table, const QString &provider, const QString &model, QSize nativeSize)
+double HttpPriceTable::estimateUsd(
+    const QJsonObject &table, const QString &provider, const QString &model, QSize nativeSize)
 {
     static const QRegularExpression snapshot(QStringLiteral("-(preview|\\d{4}-\\d{2}-\\d{2})$"));
     const QJsonObject models = table.value(ModelsKey).toObject();
@@ -342,8 +344,8 @@ Status HttpPriceTable::saveUserTable(const QJsonObject &table)
         return saveFailed(file.errorString());
     }
     forgetUserState();
-    qCInfo(lcGeneration) << "saved the user's price table with" << table.value(ModelsKey).toObject().size()
-                         << "models to" << path;
+    qCInfo(lcGeneration) << "saved the user's price table to" << path
+                         << "models:" << table.value(ModelsKey).toObject().size();
     return Status::success();
 }
 

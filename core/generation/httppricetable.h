@@ -47,7 +47,8 @@ public:
     /// USD for one image of `nativeSize` from `provider`/`model` in the effective table; 0 when unknown.
     static double estimateUsd(const QString &provider, const QString &model, QSize nativeSize);
     /// Same, from an explicit table with the layout of prices.json (tests, a settings editor).
-    static double estimateUsd(const QJsonObject &table, const QString &provider, const QString &model, QSize nativeSize);
+    static double estimateUsd(
+        const QJsonObject &table, const QString &provider, const QString &model, QSize nativeSize);
 
     /// The built-in table, with its "about" note on where the prices come from.
     static const QJsonObject &builtIn();

@@ -86,6 +86,10 @@ private Q_SLOTS:
         // Offline drafts are free and say so; an unknown model is "unknown", not free.
         QVERIFY(GenerationSession::estimate(offline({1}, 1)).free);
         QVERIFY(GenerationSession::estimate(offline({1}, 1)).text().contains(QStringLiteral("free")));
+        // With the cover it counts pages.
+        o.months.prepend(0);
+        QCOMPARE(GenerationSession::estimate(o).text(), QStringLiteral("13 pages × 2 candidates × $0.24 = $6.24"));
+        o.months.removeFirst();
         o.model = QStringLiteral("some-new-model");
         QVERIFY(!GenerationSession::estimate(o).priceKnown);
         QVERIFY(GenerationSession::estimate(o).text().contains(QStringLiteral("price unknown")));

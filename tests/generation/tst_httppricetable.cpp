@@ -32,18 +32,18 @@ const QSize kLarge(4096, 4096);
 
 QJsonObject tier(double usd)
 {
-    return QJsonObject {{QStringLiteral("usd"), usd}};
+    return QJsonObject { { QStringLiteral("usd"), usd } };
 }
 
 QJsonObject tier(double maxEdge, double usd)
 {
-    return QJsonObject {{QStringLiteral("maxEdge"), maxEdge}, {QStringLiteral("usd"), usd}};
+    return QJsonObject { { QStringLiteral("maxEdge"), maxEdge }, { QStringLiteral("usd"), usd } };
 }
 
 QJsonObject table(const QString &key, const QJsonArray &tiers)
 {
-    return QJsonObject {{QStringLiteral("currency"), QStringLiteral("USD")},
-        {QStringLiteral("models"), QJsonObject {{key, tiers}}}};
+    return QJsonObject { { QStringLiteral("currency"), QStringLiteral("USD") },
+        { QStringLiteral("models"), QJsonObject { { key, tiers } } } };
 }
 
 void writeUserFile(const QByteArray &bytes)
@@ -65,8 +65,8 @@ private Q_SLOTS:
         QCoreApplication::setOrganizationName(QStringLiteral("CalendarStudioTest"));
         QCoreApplication::setApplicationName(QStringLiteral("Calendar Studio PriceTable Test"));
         // The tests run with a private HOME (tests/CMakeLists.txt); never write into a real config folder.
-        QVERIFY2(HttpPriceTable::userTablePath().startsWith(QStandardPaths::writableLocation(
-                     QStandardPaths::GenericConfigLocation)),
+        QVERIFY2(HttpPriceTable::userTablePath().startsWith(
+                     QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation)),
             qPrintable(HttpPriceTable::userTablePath()));
         QVERIFY(qEnvironmentVariableIsSet("XDG_CONFIG_HOME"));
     }
@@ -89,7 +89,8 @@ private Q_SLOTS:
         QCOMPARE(HttpPriceTable::estimateUsd(kGemini, kPro, QSize(3201, 1800)), 0.24);
         QCOMPARE(HttpPriceTable::estimateUsd(kGemini, kPro, kLarge), 0.24);
         QCOMPARE(HttpPriceTable::estimateUsd(kGemini, kPro + QStringLiteral("-preview"), kLarge), 0.24);
-        QCOMPARE(HttpPriceTable::estimateUsd(QStringLiteral("openai"), QStringLiteral("gpt-image-1-2025-04-15"), kSmall),
+        QCOMPARE(
+            HttpPriceTable::estimateUsd(QStringLiteral("openai"), QStringLiteral("gpt-image-1-2025-04-15"), kSmall),
             0.167);
         QCOMPARE(HttpPriceTable::estimateUsd(kGemini, QStringLiteral("no-such-model"), kSmall), 0.0);
         QVERIFY(HttpPriceTable::userTable().isEmpty());
@@ -98,8 +99,8 @@ private Q_SLOTS:
 
     void overrideChangesEstimates()
     {
-        QVERIFY(HttpPriceTable::saveUserTable(table(QStringLiteral("gemini/gemini-3-pro-image"),
-                                                  {tier(2048, 0.5), tier(0.75)}))
+        QVERIFY(HttpPriceTable::saveUserTable(
+            table(QStringLiteral("gemini/gemini-3-pro-image"), { tier(2048, 0.5), tier(0.75) }))
                     .ok());
         QVERIFY(QFileInfo::exists(HttpPriceTable::userTablePath()));
         QCOMPARE(HttpPriceTable::estimateUsd(kGemini, kPro, kSmall), 0.5);
@@ -108,12 +109,12 @@ private Q_SLOTS:
         QCOMPARE(HttpPriceTable::estimateUsd(QStringLiteral("openai"), QStringLiteral("gpt-image-1"), kSmall), 0.167);
         QCOMPARE(HttpPriceTable::estimateUsd(kGemini, QStringLiteral("gemini-2.5-flash-image"), kSmall), 0.039);
         QCOMPARE(HttpPriceTable::userTable().value(QStringLiteral("models")).toObject().keys(),
-            QStringList {QStringLiteral("gemini/gemini-3-pro-image")});
+            QStringList { QStringLiteral("gemini/gemini-3-pro-image") });
         QVERIFY(HttpPriceTable::userTableError().isNull());
 
         // What the session shows before a run follows: 12 months × 2 candidates × $0.75.
         GenerationSession::RunOptions options;
-        options.months = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+        options.months = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
         options.provider = kGemini;
         options.model = kPro;
         options.side = 4096;
@@ -131,7 +132,7 @@ private Q_SLOTS:
 
     void resetRestores()
     {
-        QVERIFY(HttpPriceTable::saveUserTable(table(QStringLiteral("gemini/gemini-3-pro-image"), {tier(9)})).ok());
+        QVERIFY(HttpPriceTable::saveUserTable(table(QStringLiteral("gemini/gemini-3-pro-image"), { tier(9) })).ok());
         QCOMPARE(HttpPriceTable::estimateUsd(kGemini, kPro, kSmall), 9.0);
         QVERIFY(HttpPriceTable::resetUserTable().ok());
         QVERIFY(!QFileInfo::exists(HttpPriceTable::userTablePath()));
@@ -144,13 +145,14 @@ private Q_SLOTS:
     void validTables_data()
     {
         QTest::addColumn<QJsonObject>("table");
-        QTest::newRow("empty models") << QJsonObject {{QStringLiteral("models"), QJsonObject()}};
-        QTest::newRow("no currency")
-            << QJsonObject {{QStringLiteral("models"), QJsonObject {{QStringLiteral("fal/a/b/c"), QJsonArray {tier(0)}}}}};
-        QTest::newRow("offline") << table(QStringLiteral("offline/offline-draft"), {tier(0)});
-        QTest::newRow("bounded only") << table(QStringLiteral("openai/x"), {tier(512, 0.1), tier(1024, 0.2)});
-        QTest::newRow("three tiers") << table(QStringLiteral("replicate/a/b"), {tier(1, 0.1), tier(2, 0.2), tier(0.3)});
-        QTest::newRow("snapshot id") << table(QStringLiteral("openai/gpt-image-1-2025-04-15"), {tier(0.2)});
+        QTest::newRow("empty models") << QJsonObject { { QStringLiteral("models"), QJsonObject() } };
+        QTest::newRow("no currency") << QJsonObject { { QStringLiteral("models"),
+            QJsonObject { { QStringLiteral("fal/a/b/c"), QJsonArray { tier(0) } } } } };
+        QTest::newRow("offline") << table(QStringLiteral("offline/offline-draft"), { tier(0) });
+        QTest::newRow("bounded only") << table(QStringLiteral("openai/x"), { tier(512, 0.1), tier(1024, 0.2) });
+        QTest::newRow("three tiers") << table(
+            QStringLiteral("replicate/a/b"), { tier(1, 0.1), tier(2, 0.2), tier(0.3) });
+        QTest::newRow("snapshot id") << table(QStringLiteral("openai/gpt-image-1-2025-04-15"), { tier(0.2) });
     }
 
     void validTables()
@@ -167,49 +169,59 @@ private Q_SLOTS:
         QTest::addColumn<QString>("named"); ///< the user message names the bad row
 
         const QString key = QStringLiteral("gemini/my-model");
-        QTest::newRow("no models") << QJsonObject {{QStringLiteral("currency"), QStringLiteral("USD")}}
-                                   << "prices_bad_format" << "models";
+        QTest::newRow("no models") << QJsonObject { { QStringLiteral("currency"), QStringLiteral("USD") } }
+                                   << "prices_bad_format"
+                                   << "models";
         QTest::newRow("models not an object")
-            << QJsonObject {{QStringLiteral("models"), QJsonArray {1}}} << "prices_bad_format" << "models";
-        QTest::newRow("euro") << QJsonObject {{QStringLiteral("currency"), QStringLiteral("EUR")},
-            {QStringLiteral("models"), QJsonObject()}} << "prices_bad_currency" << "USD";
-        QTest::newRow("no slash") << table(QStringLiteral("gemini"), {tier(1)}) << "prices_bad_key" << "gemini";
-        QTest::newRow("empty model") << table(QStringLiteral("gemini/"), {tier(1)}) << "prices_bad_key" << "gemini/";
-        QTest::newRow("empty provider") << table(QStringLiteral("/model"), {tier(1)}) << "prices_bad_key" << "/model";
-        QTest::newRow("space in model") << table(QStringLiteral("gemini/my model"), {tier(1)}) << "prices_bad_key"
+            << QJsonObject { { QStringLiteral("models"), QJsonArray { 1 } } } << "prices_bad_format"
+            << "models";
+        QTest::newRow("euro") << QJsonObject { { QStringLiteral("currency"), QStringLiteral("EUR") },
+            { QStringLiteral("models"), QJsonObject() } }
+                              << "prices_bad_currency"
+                              << "USD";
+        QTest::newRow("no slash") << table(QStringLiteral("gemini"), { tier(1) }) << "prices_bad_key"
+                                  << "gemini";
+        QTest::newRow("empty model") << table(QStringLiteral("gemini/"), { tier(1) }) << "prices_bad_key"
+                                     << "gemini/";
+        QTest::newRow("empty provider") << table(QStringLiteral("/model"), { tier(1) }) << "prices_bad_key"
+                                        << "/model";
+        QTest::newRow("space in model") << table(QStringLiteral("gemini/my model"), { tier(1) }) << "prices_bad_key"
                                         << "gemini/my model";
-        QTest::newRow("unknown provider") << table(QStringLiteral("midjourney/v7"), {tier(1)})
-                                          << "prices_unknown_provider" << "midjourney/v7";
-        QTest::newRow("provider case") << table(QStringLiteral("Gemini/x"), {tier(1)}) << "prices_unknown_provider"
+        QTest::newRow("unknown provider")
+            << table(QStringLiteral("midjourney/v7"), { tier(1) }) << "prices_unknown_provider"
+            << "midjourney/v7";
+        QTest::newRow("provider case") << table(QStringLiteral("Gemini/x"), { tier(1) }) << "prices_unknown_provider"
                                        << "Gemini/x";
         QTest::newRow("empty tiers") << table(key, {}) << "prices_no_tiers" << key;
         QTest::newRow("tiers not a list")
-            << QJsonObject {{QStringLiteral("models"), QJsonObject {{key, 0.5}}}} << "prices_no_tiers" << key;
-        QTest::newRow("tier not an object") << table(key, {0.5}) << "prices_bad_tier" << key;
-        QTest::newRow("unknown field") << table(key, {QJsonObject {{QStringLiteral("maxedge"), 1024},
-                                                      {QStringLiteral("usd"), 0.1}}})
-                                       << "prices_bad_tier" << "maxedge";
-        QTest::newRow("no usd") << table(key, {QJsonObject {{QStringLiteral("maxEdge"), 1024}}}) << "prices_bad_price"
-                                << key;
-        QTest::newRow("usd as text") << table(key, {QJsonObject {{QStringLiteral("usd"), QStringLiteral("0.1")}}})
+            << QJsonObject { { QStringLiteral("models"), QJsonObject { { key, 0.5 } } } } << "prices_no_tiers" << key;
+        QTest::newRow("tier not an object") << table(key, { 0.5 }) << "prices_bad_tier" << key;
+        QTest::newRow("unknown field") << table(
+            key, { QJsonObject { { QStringLiteral("maxedge"), 1024 }, { QStringLiteral("usd"), 0.1 } } })
+                                       << "prices_bad_tier"
+                                       << "maxedge";
+        QTest::newRow("no usd") << table(key, { QJsonObject { { QStringLiteral("maxEdge"), 1024 } } })
+                                << "prices_bad_price" << key;
+        QTest::newRow("usd as text") << table(key, { QJsonObject { { QStringLiteral("usd"), QStringLiteral("0.1") } } })
                                      << "prices_bad_price" << key;
-        QTest::newRow("negative usd") << table(key, {tier(-0.01)}) << "prices_bad_price" << key;
-        QTest::newRow("infinite usd") << table(key, {tier(std::numeric_limits<double>::infinity())})
+        QTest::newRow("negative usd") << table(key, { tier(-0.01) }) << "prices_bad_price" << key;
+        QTest::newRow("infinite usd") << table(key, { tier(std::numeric_limits<double>::infinity()) })
                                       << "prices_bad_price" << key;
-        QTest::newRow("nan usd") << table(key, {tier(std::numeric_limits<double>::quiet_NaN())}) << "prices_bad_price"
+        QTest::newRow("nan usd") << table(key, { tier(std::numeric_limits<double>::quiet_NaN()) }) << "prices_bad_price"
                                  << key;
-        QTest::newRow("zero edge") << table(key, {tier(0, 0.1), tier(0.2)}) << "prices_bad_edge" << key;
-        QTest::newRow("negative edge") << table(key, {tier(-5, 0.1), tier(0.2)}) << "prices_bad_edge" << key;
-        QTest::newRow("fractional edge") << table(key, {tier(1024.5, 0.1), tier(0.2)}) << "prices_bad_edge" << key;
-        QTest::newRow("edge as text")
-            << table(key, {QJsonObject {{QStringLiteral("maxEdge"), QStringLiteral("1024")}, {QStringLiteral("usd"), 1}}})
-            << "prices_bad_edge" << key;
-        QTest::newRow("huge edge") << table(key, {tier(1e12, 0.1)}) << "prices_bad_edge" << key;
-        QTest::newRow("edges decrease") << table(key, {tier(2048, 0.1), tier(1024, 0.2), tier(0.3)})
-                                        << "prices_edge_order" << "(1024 px)";
-        QTest::newRow("edges repeat") << table(key, {tier(1024, 0.1), tier(1024, 0.2)}) << "prices_edge_order" << key;
-        QTest::newRow("open tier first") << table(key, {tier(0.1), tier(1024, 0.2)}) << "prices_open_tier" << key;
-        QTest::newRow("two open tiers") << table(key, {tier(0.1), tier(0.2)}) << "prices_open_tier" << key;
+        QTest::newRow("zero edge") << table(key, { tier(0, 0.1), tier(0.2) }) << "prices_bad_edge" << key;
+        QTest::newRow("negative edge") << table(key, { tier(-5, 0.1), tier(0.2) }) << "prices_bad_edge" << key;
+        QTest::newRow("fractional edge") << table(key, { tier(1024.5, 0.1), tier(0.2) }) << "prices_bad_edge" << key;
+        QTest::newRow("edge as text") << table(key,
+            { QJsonObject { { QStringLiteral("maxEdge"), QStringLiteral("1024") }, { QStringLiteral("usd"), 1 } } })
+                                      << "prices_bad_edge" << key;
+        QTest::newRow("huge edge") << table(key, { tier(1e12, 0.1) }) << "prices_bad_edge" << key;
+        QTest::newRow("edges decrease") << table(key, { tier(2048, 0.1), tier(1024, 0.2), tier(0.3) })
+                                        << "prices_edge_order"
+                                        << "(1024 px)";
+        QTest::newRow("edges repeat") << table(key, { tier(1024, 0.1), tier(1024, 0.2) }) << "prices_edge_order" << key;
+        QTest::newRow("open tier first") << table(key, { tier(0.1), tier(1024, 0.2) }) << "prices_open_tier" << key;
+        QTest::newRow("two open tiers") << table(key, { tier(0.1), tier(0.2) }) << "prices_open_tier" << key;
     }
 
     void invalidTables()
@@ -224,7 +236,8 @@ private Q_SLOTS:
         QVERIFY(!status.error().userMessage.contains(QLatin1String("%")));
 
         // Nothing invalid is ever saved; what was saved before stays in force.
-        QVERIFY(HttpPriceTable::saveUserTable(::table(QStringLiteral("gemini/gemini-3-pro-image"), {tier(0.9)})).ok());
+        QVERIFY(
+            HttpPriceTable::saveUserTable(::table(QStringLiteral("gemini/gemini-3-pro-image"), { tier(0.9) })).ok());
         const Status save = HttpPriceTable::saveUserTable(table);
         QVERIFY(!save.ok());
         QCOMPARE(save.error().code, code);
@@ -235,7 +248,7 @@ private Q_SLOTS:
     void lineNumberNamed()
     {
         const Status status = HttpPriceTable::validate(
-            table(QStringLiteral("openai/gpt-image-1"), {tier(1024, 0.1), tier(2048, -1), tier(0.3)}));
+            table(QStringLiteral("openai/gpt-image-1"), { tier(1024, 0.1), tier(2048, -1), tier(0.3) }));
         QCOMPARE(status.error().code, QStringLiteral("prices_bad_price"));
         QVERIFY2(status.error().userMessage.contains(QLatin1String("line 2")), qPrintable(status.error().userMessage));
         QVERIFY(status.error().userMessage.contains(QLatin1String("openai/gpt-image-1")));
@@ -245,12 +258,13 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("bytes");
         QTest::addColumn<QString>("code");
-        QTest::newRow("garbage") << QByteArray("{\"models\": {\"gemini/gemini-3-pro-image\": [{\"usd\": 9") << "prices_corrupt";
+        QTest::newRow("garbage") << QByteArray("{\"models\": {\"gemini/gemini-3-pro-image\": [{\"usd\": 9")
+                                 << "prices_corrupt";
         QTest::newRow("empty") << QByteArray() << "prices_corrupt";
         QTest::newRow("array") << QByteArray("[1, 2]") << "prices_corrupt";
         QTest::newRow("binary") << QByteArray("\x00\xff\xfe garbage", 12) << "prices_corrupt";
-        QTest::newRow("invalid table")
-            << QByteArray("{\"models\": {\"gemini/gemini-3-pro-image\": [{\"usd\": -9}]}}") << "prices_bad_price";
+        QTest::newRow("invalid table") << QByteArray("{\"models\": {\"gemini/gemini-3-pro-image\": [{\"usd\": -9}]}}")
+                                       << "prices_bad_price";
         QTest::newRow("too large") << QByteArray(2 * 1024 * 1024, ' ') << "prices_corrupt";
     }
 
@@ -269,7 +283,7 @@ private Q_SLOTS:
         // The catalog still lists the built-in models.
         QVERIFY(ProviderCatalog::find(kGemini)->models.contains(kPro));
         // Saving valid prices replaces the damaged file.
-        QVERIFY(HttpPriceTable::saveUserTable(table(QStringLiteral("gemini/gemini-3-pro-image"), {tier(0.3)})).ok());
+        QVERIFY(HttpPriceTable::saveUserTable(table(QStringLiteral("gemini/gemini-3-pro-image"), { tier(0.3) })).ok());
         QCOMPARE(HttpPriceTable::estimateUsd(kGemini, kPro, kSmall), 0.3);
         QVERIFY(HttpPriceTable::userTableError().isNull());
     }
@@ -280,8 +294,8 @@ private Q_SLOTS:
         QVERIFY(QDir().mkpath(HttpPriceTable::userTablePath()));
         QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("^user price table ignored")));
         QCOMPARE(HttpPriceTable::estimateUsd(kGemini, kPro, kSmall), 0.134);
-        QVERIFY(!HttpPriceTable::userTableError().isNull());
-        const Status save = HttpPriceTable::saveUserTable(table(QStringLiteral("gemini/x"), {tier(1)}));
+        QCOMPARE(HttpPriceTable::userTableError().code, QStringLiteral("prices_unreadable"));
+        const Status save = HttpPriceTable::saveUserTable(table(QStringLiteral("gemini/x"), { tier(1) }));
         QCOMPARE(save.error().code, QStringLiteral("prices_save_failed"));
         QVERIFY(!save.error().userMessage.isEmpty());
         const Status reset = HttpPriceTable::resetUserTable();
@@ -294,7 +308,7 @@ private Q_SLOTS:
     {
         QCOMPARE(HttpPriceTable::estimateUsd(kGemini, kPro, kSmall), 0.134);
         // Another window saved prices: picked up without restarting.
-        writeUserFile(QJsonDocument(table(QStringLiteral("gemini/gemini-3-pro-image"), {tier(1.25)})).toJson());
+        writeUserFile(QJsonDocument(table(QStringLiteral("gemini/gemini-3-pro-image"), { tier(1.25) })).toJson());
         QCOMPARE(HttpPriceTable::estimateUsd(kGemini, kPro, kSmall), 1.25);
         QVERIFY(QFile::remove(HttpPriceTable::userTablePath()));
         QCOMPARE(HttpPriceTable::estimateUsd(kGemini, kPro, kSmall), 0.134);
@@ -303,9 +317,9 @@ private Q_SLOTS:
     void catalogOffersUserModel()
     {
         QVERIFY(!ProviderCatalog::find(QStringLiteral("replicate"))->models.contains(QStringLiteral("acme/painter-2")));
-        QJsonObject models {{QStringLiteral("replicate/acme/painter-2"), QJsonArray {tier(0.07)}},
-            {QStringLiteral("fal/fal-ai/acme/edit"), QJsonArray {tier(1024, 0.02), tier(0.04)}}};
-        QVERIFY(HttpPriceTable::saveUserTable(QJsonObject {{QStringLiteral("models"), models}}).ok());
+        QJsonObject models { { QStringLiteral("replicate/acme/painter-2"), QJsonArray { tier(0.07) } },
+            { QStringLiteral("fal/fal-ai/acme/edit"), QJsonArray { tier(1024, 0.02), tier(0.04) } } };
+        QVERIFY(HttpPriceTable::saveUserTable(QJsonObject { { QStringLiteral("models"), models } }).ok());
         const auto replicate = ProviderCatalog::find(QStringLiteral("replicate"));
         QVERIFY(replicate->models.contains(QStringLiteral("acme/painter-2")));
         QCOMPARE(replicate->models.first(), replicate->defaultModel);
@@ -314,7 +328,7 @@ private Q_SLOTS:
         QVERIFY(!ProviderCatalog::find(kGemini)->models.contains(QStringLiteral("acme/painter-2")));
 
         GenerationSession::RunOptions options;
-        options.months = {1, 2, 3};
+        options.months = { 1, 2, 3 };
         options.candidates = 2;
         options.provider = QStringLiteral("replicate");
         options.model = QStringLiteral("acme/painter-2");
@@ -329,8 +343,8 @@ private Q_SLOTS:
     void estimatesWhileSaving()
     {
         // Providers estimate on worker threads while the dialog saves: no torn reads, only known prices.
-        std::atomic<bool> stop {false};
-        std::atomic<int> bad {0};
+        std::atomic<bool> stop { false };
+        std::atomic<int> bad { 0 };
         std::thread reader([&] {
             while (!stop) {
                 const double usd = HttpPriceTable::estimateUsd(kGemini, kPro, kSmall);
@@ -339,7 +353,8 @@ private Q_SLOTS:
             }
         });
         for (int i = 0; i < 40; ++i) {
-            QVERIFY(HttpPriceTable::saveUserTable(table(QStringLiteral("gemini/gemini-3-pro-image"), {tier(0.5)})).ok());
+            QVERIFY(
+                HttpPriceTable::saveUserTable(table(QStringLiteral("gemini/gemini-3-pro-image"), { tier(0.5) })).ok());
             QVERIFY(HttpPriceTable::resetUserTable().ok());
         }
         stop = true;

@@ -146,7 +146,7 @@ private Q_SLOTS:
         QCOMPARE(f.role(0, GenerationBoardModel::CandidatesRole).toList().size(), 2);
         QVERIFY(f.project->month(0).masterId > 0);
         QVERIFY(QTest::qWaitFor([&] { return f.page.board()->thumbnailCount() >= 2; }, 20000));
-        QVERIFY(!f.role(0, GenerationBoardModel::MasterImageRole).value<QImage>().isNull());
+        QVERIFY(f.role(0, GenerationBoardModel::MasterImageRole).toString().startsWith(QStringLiteral("image://")));
         QVERIFY(f.role(0, GenerationBoardModel::MasterTextRole).toString().startsWith(QStringLiteral("Picture")));
         QCOMPARE(f.role(5, GenerationBoardModel::StateRole).toString(), QStringLiteral("idle"));
         QCOMPARE(f.page.lastNotification(), QStringLiteral("2 pictures are ready."));
@@ -160,6 +160,12 @@ private Q_SLOTS:
         QVERIFY(std::any_of(states.begin(), states.end(), [](QQuickItem *o) {
             return o->property("text").toString() == QStringLiteral("2 pictures");
         }));
+        // Every thumbnail on screen is loaded (big picture and both candidates).
+        const QList<QQuickItem *> thumbs = itemsNamed(root, QStringLiteral("candidateThumb"));
+        QCOMPARE(thumbs.size(), 2);
+        QTRY_VERIFY_WITH_TIMEOUT(std::all_of(thumbs.begin(), thumbs.end(), [](QQuickItem *t) {
+            return t->property("status").toInt() == 1; // Image.Ready
+        }), 5000);
         // The offline master is labelled as a draft on screen, not only inside the picture.
         const QList<QQuickItem *> badges = itemsNamed(root, QStringLiteral("draftBadge"));
         QCOMPARE(std::count_if(badges.begin(), badges.end(), [](QQuickItem *b) { return b->isVisible(); }), 1);

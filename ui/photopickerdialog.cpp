@@ -29,6 +29,7 @@ PhotoPickerDialog::PhotoPickerDialog(Project *project, const QString &title, QWi
     m_list->setResizeMode(QListView::Adjust);
     m_list->setMovement(QListView::Static);
     m_list->setSpacing(6);
+    m_list->setGridSize(IconSize + QSize(28, 40)); // portrait and landscape photos never overlap
     m_list->setMinimumSize(560, 300);
     m_cache->setProject(project);
 

@@ -30,9 +30,6 @@ RegenerateDialog::RegenerateDialog(const MonthEntry &entry, const QString &pageN
     buttons->button(QDialogButtonBox::Ok)->setText(tr("&Generate"));
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    connect(m_prompt, &QPlainTextEdit::textChanged, this, [this, buttons] {
-        buttons->button(QDialogButtonBox::Ok)->setEnabled(!m_prompt->toPlainText().trimmed().isEmpty());
-    });
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(PageWidgets::noteLabel(
         tr("The pictures you have stay; the new ones are added to choose from. A refused prompt usually passes when "

@@ -2,11 +2,15 @@
 
 #include <QCoreApplication>
 
+#include <cmath>
+
 namespace CalStudio {
 
 QString CostEstimate::formatUsd(double usd)
 {
-    const int decimals = usd > 0 && usd < 0.1 ? 3 : 2;
+    // Cents where a price is in cents; a tenth of a cent where it is not ($0.134 is not $0.13).
+    const bool wholeCents = std::abs(usd * 100 - std::round(usd * 100)) < 1e-6;
+    const int decimals = wholeCents ? 2 : 3;
     return QStringLiteral("$") + QString::number(usd, 'f', decimals);
 }
 

@@ -22,7 +22,7 @@ struct CostEstimate {
     [[nodiscard]] double totalUsd() const { return images() * perImageUsd; }
     /// The sentence shown before a run.
     [[nodiscard]] QString text() const;
-    /// "$5.76" (two decimals, or three below ten cents).
+    /// "$5.76"; three decimals when the amount is not in whole cents ("$0.134").
     static QString formatUsd(double usd);
 };
 

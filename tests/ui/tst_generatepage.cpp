@@ -13,6 +13,7 @@
 #include "qml/generationboardmodel.h"
 #include "ui/apikeysdialog.h"
 #include "ui/generatepage.h"
+#include "ui/ledgerdialog.h"
 #include "ui/mainwindow.h"
 
 #include <QComboBox>
@@ -25,6 +26,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -255,6 +257,14 @@ private Q_SLOTS:
         QVERIFY(ledger);
         QCOMPARE(ledger->size(), 11);
         QVERIFY(f.page.findChild<QLabel *>(QStringLiteral("spentLabel"))->text().contains(QStringLiteral("$1.47")));
+        LedgerDialog dialog(*ledger);
+        QCOMPARE(dialog.table()->rowCount(), 11);
+        QCOMPARE(dialog.table()->item(0, 2)->text(), QStringLiteral("Gemini"));
+        QCOMPARE(dialog.table()->item(0, 5)->text(), QStringLiteral("$0.134"));
+        QVERIFY(dialog.findChild<QLabel *>(QStringLiteral("ledgerTotal"))->text().contains(QStringLiteral("$1.47")));
+        dialog.show();
+        QTest::qWait(50);
+        dialog.grab().save(screenshotDir() + QStringLiteral("/ledger.png"));
         QSettings().clear();
     }
 };

@@ -637,19 +637,7 @@ bool PromptsPage::applyTheme(const PromptTheme &theme)
 {
     if (!m_project)
         return false;
-    QList<MonthEntry> entries;
-    for (int month = 0; month < MonthEntry::PageCount; ++month) {
-        const std::optional<MonthEntry> themed = theme.entry(month);
-        if (!themed)
-            continue;
-        MonthEntry entry = m_project->month(month);
-        entry.title = themed->title;
-        entry.prompt = themed->prompt;
-        entry.style = themed->style.isEmpty() ? theme.defaultStyle : themed->style;
-        entry.avoid = themed->avoid;
-        // masterId stays: a chosen picture is replaced by generating a new one, never by editing words.
-        entries.append(entry);
-    }
+    const QList<MonthEntry> entries = theme.appliedTo(m_project->months());
     const Status status = m_project->setMonths(entries, tr("Apply theme “%1”").arg(theme.name));
     if (!status) {
         report(status.error());

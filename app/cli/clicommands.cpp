@@ -2,6 +2,7 @@
 
 #include "app/cli/calendarcommand.h"
 #include "app/cli/generatecommands.h"
+#include "app/cli/promptscommand.h"
 #include "app/cli/pagescommand.h"
 #include "app/cli/selfiecommands.h"
 
@@ -38,8 +39,13 @@ Commands:
   import PROJECT FILE|FOLDER… [--json]
                         import selfies (JPEG, PNG, WebP, HEIC, TIFF); exit 1 if any file failed
   faces IMAGE           faces, landmarks and checks of one photo as JSON
-  generate PROJECT --provider offline [--months 1-12] [--candidates 2] [--size N]
-                        make candidates and masters; exit 1 if any month failed
+  prompts PROJECT [--theme ID] [--page N [--title T] [--prompt TEXT] [--style ID] [--avoid TEXT]] [--json]
+                        apply a prompt theme or edit a page's prompt, then print the 13 pages
+  prompts --list-themes list the prompt themes (built-in and your own)
+  generate PROJECT --provider offline|gemini|openai|replicate|fal [--model ID] [--base-url URL]
+           [--months 1-12] [--candidates 2] [--size N] [--spend-cap USD] [--resume]
+                        make candidates and masters (keys from CALSTUDIO_<PROVIDER>_KEY);
+                        progress on stderr; exit 1 if any month failed
   export-masters PROJECT DIR
                         write the masters as 00.png (cover) … 12.png
 
@@ -47,12 +53,6 @@ W is one of: locale, monday, sunday, saturday.
 Exit codes: 0 success, 1 the command failed, 2 bad arguments.
 )";
 
-void printError(QTextStream &err, const Error &error, bool verbose)
-{
-    err << "error: " << error.userMessage << Qt::endl;
-    if (verbose && !error.detail.isEmpty())
-        err << "detail: " << error.detail << Qt::endl;
-}
 
 QJsonObject projectJson(const ProjectStore &store)
 {
@@ -266,12 +266,22 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return importCommand(args, out, err, verbose);
     if (command == QLatin1String("faces"))
         return facesCommand(args, out, err, verbose);
+    if (command == QLatin1String("prompts"))
+        return promptsCommand(args, out, err, verbose);
     if (command == QLatin1String("generate"))
         return generateCommand(args, out, err, verbose);
     if (command == QLatin1String("export-masters"))
         return exportMastersCommand(args, out, err, verbose);
     err << "unknown command: " << (QStringList{command} + args).join(QLatin1Char(' ')) << "\n\n" << UsageText;
     return ExitCode::Usage;
+}
+
+
+void printError(QTextStream &err, const Error &error, bool verbose)
+{
+    err << "error: " << error.userMessage << Qt::endl;
+    if (verbose && !error.detail.isEmpty())
+        err << "detail: " << error.detail << Qt::endl;
 }
 
 } // namespace CalStudio::Cli

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/common/error.h"
+
 #include <QJsonObject>
 #include <QStringList>
 #include <QTextStream>
@@ -12,6 +14,9 @@ enum ExitCode {
     Failed = 1, ///< the command ran and failed (message on stderr)
     Usage = 2, ///< bad arguments
 };
+
+/// "error: <message>" on `err`, plus "detail: …" with --verbose.
+void printError(QTextStream &err, const Error &error, bool verbose);
 
 /// Runs `calstudio-cli <arguments…>` (without the program name); output to out, messages to err.
 int run(const QStringList &arguments, QTextStream &out, QTextStream &err);

@@ -29,12 +29,6 @@ namespace CalStudio::Cli {
 
 namespace {
 
-void printError(QTextStream &err, const Error &error, bool verbose)
-{
-    err << "error: " << error.userMessage << Qt::endl;
-    if (verbose && !error.detail.isEmpty())
-        err << "detail: " << error.detail << Qt::endl;
-}
 
 /// "1-12", "3", "0,6-8" → sorted unique months 0–12; nothing on bad input.
 std::optional<QList<int>> parseMonths(const QString &text)

@@ -93,6 +93,24 @@ std::optional<MonthEntry> PromptTheme::entry(int month) const
     return std::nullopt;
 }
 
+QList<MonthEntry> PromptTheme::appliedTo(const QList<MonthEntry> &current) const
+{
+    QList<MonthEntry> result;
+    for (const MonthEntry &page : current) {
+        const std::optional<MonthEntry> themed = entry(page.month);
+        if (!themed)
+            continue;
+        MonthEntry applied = page;
+        applied.title = themed->title;
+        applied.prompt = themed->prompt;
+        applied.style = themed->style.isEmpty() ? defaultStyle : themed->style;
+        applied.avoid = themed->avoid;
+        // masterId stays: a chosen picture is replaced by generating a new one, never by editing words.
+        result.append(applied);
+    }
+    return result;
+}
+
 Result<PromptTheme> PromptTheme::fromJson(const QByteArray &json)
 {
     if (json.size() > MaxFileSize)

@@ -63,6 +63,13 @@ struct PromptTheme {
     /// The entry of `month` (0–12), if present.
     [[nodiscard]] std::optional<MonthEntry> entry(int month) const;
 
+    /**
+     * `current` pages with this theme's title, scene, style (the theme's
+     * default where a page has none) and "avoid" text; everything else —
+     * the chosen picture above all — stays. Pages the theme lacks are left out.
+     */
+    [[nodiscard]] QList<MonthEntry> appliedTo(const QList<MonthEntry> &current) const;
+
     /// True for a non-empty id of [a-z0-9-], not starting or ending with '-'.
     [[nodiscard]] static bool isValidId(const QString &id);
 

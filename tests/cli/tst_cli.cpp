@@ -74,6 +74,42 @@ private Q_SLOTS:
                  o.value(QStringLiteral("title")));
     }
 
+    // Prompts from the command line: a theme for all pages, then one page edited; the studio's same rules.
+    void promptsThemeAndPageEdit()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("p.calstudio"));
+        QCOMPARE(cli({QStringLiteral("project"), QStringLiteral("new"), path}).exitCode, 0);
+        const Run themes = cli({QStringLiteral("prompts"), QStringLiteral("--list-themes")});
+        QCOMPARE(themes.exitCode, 0);
+        QVERIFY(themes.out.contains("family\tFamily"));
+
+        const Run applied = cli({QStringLiteral("prompts"), path, QStringLiteral("--theme"), QStringLiteral("family"),
+                                 QStringLiteral("--json")});
+        QCOMPARE(applied.exitCode, 0);
+        const QJsonArray pages = QJsonDocument::fromJson(applied.out).object().value(QStringLiteral("pages")).toArray();
+        QCOMPARE(pages.size(), 13);
+        for (const QJsonValue &page : pages)
+            QVERIFY(!page.toObject().value(QStringLiteral("prompt")).toString().isEmpty());
+
+        const Run edited = cli({QStringLiteral("prompts"), path, QStringLiteral("--page"), QStringLiteral("3"),
+                                QStringLiteral("--prompt"), QStringLiteral("A kite on a windy hill"),
+                                QStringLiteral("--json")});
+        QCOMPARE(edited.exitCode, 0);
+        const QJsonArray after = QJsonDocument::fromJson(edited.out).object().value(QStringLiteral("pages")).toArray();
+        QCOMPARE(after.at(3).toObject().value(QStringLiteral("prompt")).toString(), QStringLiteral("A kite on a windy hill"));
+        QCOMPARE(after.at(4).toObject(), pages.at(4).toObject()); // the rest untouched
+        // Saved in the project, where generate reads it.
+        auto store = ProjectStore::open(path, ProjectStore::Access::ReadOnly);
+        QVERIFY(store);
+        QCOMPARE((*store)->loadMonths()->at(3).prompt, QStringLiteral("A kite on a windy hill"));
+
+        QCOMPARE(cli({QStringLiteral("prompts"), path, QStringLiteral("--theme"), QStringLiteral("nope")}).exitCode, 2);
+        QCOMPARE(cli({QStringLiteral("prompts"), path, QStringLiteral("--prompt"), QStringLiteral("x")}).exitCode, 2);
+        QCOMPARE(cli({QStringLiteral("prompts"), path, QStringLiteral("--page"), QStringLiteral("13"),
+                      QStringLiteral("--prompt"), QStringLiteral("x")}).exitCode, 2);
+    }
+
     void infoWorksWhileTheStudioHasTheProjectOpen()
     {
         QTemporaryDir dir;

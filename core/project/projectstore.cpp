@@ -1224,15 +1224,10 @@ Result<MasterInfo> ProjectStore::masterInfo(qint64 masterId) const
 
 Result<QByteArray> ProjectStore::readMasterById(qint64 masterId) const
 {
-    QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("SELECT blob_id FROM master WHERE id = ?"));
-    q.addBindValue(masterId);
-    if (!q.exec())
-        return sqlError(q.lastError(), QStringLiteral("find master"));
-    if (!q.next())
-        return Error(QStringLiteral("not_found"), tr("That picture is no longer in the project."),
-                     QStringLiteral("master %1").arg(masterId));
-    return readBlob(q.value(0).toLongLong());
+    auto info = masterInfo(masterId);
+    if (!info)
+        return info.error();
+    return readBlob(info->blobId);
 }
 
 Status ProjectStore::pointMonthAtMaster(int month, qint64 masterId)

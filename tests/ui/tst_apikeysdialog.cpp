@@ -1,6 +1,7 @@
 // The Image Services dialog on an in-memory key backend: masked key fields,
 // saving and removing keys, status texts, the no-keychain fallback, errors,
 // base URLs in QSettings, and the Edit ▸ Image Services… action.
+#include "uitestsupport.h"
 #include "core/generation/apikeybackendmemory.h"
 #include "core/generation/apikeystore.h"
 #include "ui/apikeysdialog.h"
@@ -22,6 +23,7 @@
 Q_IMPORT_QML_PLUGIN(CalendarStudioPlugin)
 
 using namespace CalStudio;
+using CalStudio::UiTestSupport::screenshotDir;
 using KeyStatus = ApiKeyStore::Backend::Status;
 
 namespace {
@@ -41,15 +43,6 @@ struct Fixture {
     ApiKeyBackendMemory *backend = new ApiKeyBackendMemory;
     ApiKeyStore store { std::unique_ptr<ApiKeyStore::Backend>(backend) };
 };
-
-QString screenshotDir()
-{
-    const QString build = qEnvironmentVariable("CALSTUDIO_BUILD_DIR");
-    const QString dir
-        = (build.isEmpty() ? QCoreApplication::applicationDirPath() : build) + QStringLiteral("/screenshots");
-    QDir().mkpath(dir);
-    return dir;
-}
 
 } // namespace
 

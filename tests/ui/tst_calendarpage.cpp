@@ -2,6 +2,7 @@
 // and personal dates change the Project (undoably) and the live Qt Quick page
 // preview; .ics import and export round-trip; a screenshot is written for review.
 
+#include "uitestsupport.h"
 #include "core/calendar/icalendarfile.h"
 #include "core/project/project.h"
 #include "qml/calendarpreviewmodel.h"
@@ -40,17 +41,9 @@
 Q_IMPORT_QML_PLUGIN(CalendarStudioPlugin)
 
 using namespace CalStudio;
+using CalStudio::UiTestSupport::screenshotDir;
 
 namespace {
-
-QString screenshotDir()
-{
-    const QString build = qEnvironmentVariable("CALSTUDIO_BUILD_DIR");
-    const QString dir
-        = (build.isEmpty() ? QCoreApplication::applicationDirPath() : build) + QStringLiteral("/screenshots");
-    QDir().mkpath(dir);
-    return dir;
-}
 
 ProjectSettings settings2027()
 {

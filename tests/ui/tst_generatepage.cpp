@@ -4,6 +4,7 @@
 // Image Services, a refused prompt says why and offers to reword, picking
 // a candidate is undoable, and the spending ledger lists what was paid.
 
+#include "uitestsupport.h"
 #include "app/sandbox/faultplan.h"
 #include "app/sandbox/sandboxserver.h"
 #include "core/generation/apikeybackendmemory.h"
@@ -33,17 +34,9 @@
 Q_IMPORT_QML_PLUGIN(CalendarStudioPlugin)
 
 using namespace CalStudio;
+using CalStudio::UiTestSupport::screenshotDir;
 
 namespace {
-
-QString screenshotDir()
-{
-    const QString build = qEnvironmentVariable("CALSTUDIO_BUILD_DIR");
-    const QString dir
-        = (build.isEmpty() ? QCoreApplication::applicationDirPath() : build) + QStringLiteral("/screenshots");
-    QDir().mkpath(dir);
-    return dir;
-}
 
 std::unique_ptr<Project> newProject(const QTemporaryDir &dir)
 {

@@ -2,6 +2,7 @@
 // the keyboard, undone, closed and reopened; failed opens must leave the
 // window and the files untouched; screenshots are written for review.
 
+#include "uitestsupport.h"
 #include "core/calendar/specialdate.h"
 #include "core/project/project.h"
 #include "core/project/projectstore.h"
@@ -33,6 +34,7 @@
 Q_IMPORT_QML_PLUGIN(CalendarStudioPlugin)
 
 using namespace CalStudio;
+using CalStudio::UiTestSupport::screenshotDir;
 
 namespace {
 
@@ -66,15 +68,6 @@ bool setUserVersion(const QString &path, int version)
     }
     QSqlDatabase::removeDatabase(QStringLiteral("raw"));
     return ok;
-}
-
-QString screenshotDir()
-{
-    const QString build = qEnvironmentVariable("CALSTUDIO_BUILD_DIR");
-    const QString dir
-        = (build.isEmpty() ? QCoreApplication::applicationDirPath() : build) + QStringLiteral("/screenshots");
-    QDir().mkpath(dir);
-    return dir;
 }
 
 // More than a handful of colours: something was actually drawn.

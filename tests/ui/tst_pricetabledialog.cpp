@@ -2,6 +2,7 @@
 // dialog and saved changes the estimates, models and size tiers added,
 // invalid input shown in the dialog with nothing saved, Restore Built-in
 // Prices, Cancel, a damaged user file, and the menu action.
+#include "uitestsupport.h"
 #include "core/generation/httppricetable.h"
 #include "core/generation/providercatalog.h"
 #include "ui/mainwindow.h"
@@ -30,6 +31,7 @@
 Q_IMPORT_QML_PLUGIN(CalendarStudioPlugin)
 
 using namespace CalStudio;
+using CalStudio::UiTestSupport::screenshotDir;
 
 namespace {
 
@@ -46,15 +48,6 @@ T *child(QWidget *parent, const QString &name)
     if (!widget)
         qWarning("missing widget %s", qPrintable(name));
     return widget;
-}
-
-QString screenshotDir()
-{
-    const QString build = qEnvironmentVariable("CALSTUDIO_BUILD_DIR");
-    const QString dir
-        = (build.isEmpty() ? QCoreApplication::applicationDirPath() : build) + QStringLiteral("/screenshots");
-    QDir().mkpath(dir);
-    return dir;
 }
 
 /// Types `text` into a cell the way a user does: open the editor, replace its text, press Return.

@@ -3,6 +3,7 @@
 // merged undo steps, themes apply as one step through the real dialog,
 // suggestions and saved themes work, and screenshots are written for review.
 
+#include "uitestsupport.h"
 #include "core/calendar/calendarnames.h"
 #include "core/project/project.h"
 #include "core/project/promptrules.h"
@@ -33,17 +34,9 @@
 #include <memory>
 
 using namespace CalStudio;
+using CalStudio::UiTestSupport::screenshotDir;
 
 namespace {
-
-QString screenshotDir()
-{
-    const QString build = qEnvironmentVariable("CALSTUDIO_BUILD_DIR");
-    const QString dir
-        = (build.isEmpty() ? QCoreApplication::applicationDirPath() : build) + QStringLiteral("/screenshots");
-    QDir().mkpath(dir);
-    return dir;
-}
 
 // More than a handful of colours: something was actually drawn.
 int distinctColours(const QImage &image)

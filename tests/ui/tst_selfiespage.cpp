@@ -5,6 +5,7 @@
 // choice are undoable with Ctrl+Z; "Forget selfies" removes everything; the
 // main window forwards drops and Ctrl+V; screenshots are written for review.
 
+#include "uitestsupport.h"
 #include "core/project/project.h"
 #include "core/project/projectstore.h"
 #include "tests/imaging/facefixtures.h"
@@ -45,20 +46,12 @@
 Q_IMPORT_QML_PLUGIN(CalendarStudioPlugin)
 
 using namespace CalStudio;
+using CalStudio::UiTestSupport::screenshotDir;
 using namespace FaceFixtures;
 
 namespace {
 
 constexpr int ImportTimeoutMs = 60000;
-
-QString screenshotDir()
-{
-    const QString build = qEnvironmentVariable("CALSTUDIO_BUILD_DIR");
-    const QString dir
-        = (build.isEmpty() ? QCoreApplication::applicationDirPath() : build) + QStringLiteral("/screenshots");
-    QDir().mkpath(dir);
-    return dir;
-}
 
 /// The page in a window that owns Undo/Redo for the project's stack, as MainWindow does.
 class Host : public QWidget {

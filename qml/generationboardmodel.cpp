@@ -485,7 +485,8 @@ QString GenerationBoardModel::progressText() const
     const auto finished = std::count_if(jobs.begin(), jobs.end(), [](const QueueJobInfo &j) {
         return j.state != QLatin1String("running") && j.state != QLatin1String("queued");
     });
-    QString text = tr("%1 of %2 pictures made").arg(done).arg(jobs.size());
+    QString text = jobs.size() == 1 ? tr("%1 of 1 picture made").arg(done)
+                                    : tr("%1 of %2 pictures made").arg(done).arg(jobs.size());
     if (finished > done)
         text += tr(", %1 need attention").arg(finished - done);
     if (m_session->queue().isPaused() && busy())

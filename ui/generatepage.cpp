@@ -388,10 +388,11 @@ void GeneratePage::start(const GenerationSession::RunOptions &options)
     const CostEstimate estimate = GenerationSession::estimate(options);
     if (!estimate.free) {
         const auto info = ProviderCatalog::find(options.provider);
-        QString text = tr("Generate %1 pictures with %2?\n\n%3\n\nThis is an estimate from the price table; the service "
-                          "bills your own account.")
-                           .arg(estimate.images())
-                           .arg(info ? info->displayName : options.provider, estimate.text());
+        const QString service = info ? info->displayName : options.provider;
+        QString text = (estimate.images() == 1 ? tr("Generate 1 picture with %1?").arg(service)
+                                               : tr("Generate %1 pictures with %2?").arg(estimate.images()).arg(service))
+            + QStringLiteral("\n\n") + estimate.text()
+            + tr("\n\nThis is an estimate from the price table; the service bills your own account.");
         const double cap = m_project->settings().spendCapUsd;
         if (cap > 0)
             text += tr("\nThis project's limit: %1 (spent so far %2); generation pauses when it is reached.")

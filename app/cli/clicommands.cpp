@@ -1,6 +1,7 @@
 #include "app/cli/clicommands.h"
 
 #include "app/cli/calendarcommand.h"
+#include "app/cli/cropcommand.h"
 #include "app/cli/generatecommands.h"
 #include "app/cli/promptscommand.h"
 #include "app/cli/pagescommand.h"
@@ -39,6 +40,9 @@ Commands:
   import PROJECT FILE|FOLDER… [--json]
                         import selfies (JPEG, PNG, WebP, HEIC, TIFF); exit 1 if any file failed
   faces IMAGE           faces, landmarks and checks of one photo as JSON
+  crop IMAGE --format ID|--aspect W:H [--json]
+                        the faces found and the crop chosen for a print format's
+                        month page (wall-landscape, wall-portrait, square) or an aspect
   prompts PROJECT [--theme ID] [--page N [--title T] [--prompt TEXT] [--style ID] [--avoid TEXT]] [--json]
                         apply a prompt theme or edit a page's prompt, then print the 13 pages
   prompts --list-themes list the prompt themes (built-in and your own)
@@ -266,6 +270,8 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return importCommand(args, out, err, verbose);
     if (command == QLatin1String("faces"))
         return facesCommand(args, out, err, verbose);
+    if (command == QLatin1String("crop"))
+        return cropCommand(args, out, err, verbose);
     if (command == QLatin1String("prompts"))
         return promptsCommand(args, out, err, verbose);
     if (command == QLatin1String("generate"))

@@ -11,6 +11,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
 #include <QLockFile>
 #include <QMutex>
 #include <QSqlQuery>
@@ -1228,6 +1229,43 @@ Result<QByteArray> ProjectStore::readMasterById(qint64 masterId) const
     if (!info)
         return info.error();
     return readBlob(info->blobId);
+}
+
+Result<std::optional<QJsonObject>> ProjectStore::masterFaces(qint64 masterId) const
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT faces_json FROM master WHERE id = ?"));
+    q.addBindValue(masterId);
+    if (!q.exec())
+        return sqlError(q.lastError(), QStringLiteral("read master faces"));
+    if (!q.next())
+        return Error(QStringLiteral("not_found"), tr("That picture is no longer in the project."),
+                     QStringLiteral("master %1").arg(masterId));
+    if (q.value(0).isNull())
+        return std::optional<QJsonObject>();
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(q.value(0).toByteArray(), &parseError);
+    if (!doc.isObject()) {
+        // Faces are derived data: a damaged copy costs one detection, not the project.
+        qCWarning(lcProject) << "master" << masterId << "has unreadable faces_json:" << parseError.errorString();
+        return std::optional<QJsonObject>();
+    }
+    return std::optional<QJsonObject>(doc.object());
+}
+
+Status ProjectStore::setMasterFaces(qint64 masterId, const QJsonObject &json)
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("UPDATE master SET faces_json = ? WHERE id = ?"));
+    q.addBindValue(json.isEmpty() ? QVariant()
+                                  : QVariant(QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Compact))));
+    q.addBindValue(masterId);
+    if (!q.exec())
+        return sqlError(q.lastError(), QStringLiteral("save master faces"));
+    if (q.numRowsAffected() != 1)
+        return Error(QStringLiteral("not_found"), tr("That picture is no longer in the project."),
+                     QStringLiteral("master %1").arg(masterId));
+    return Status::success();
 }
 
 Status ProjectStore::pointMonthAtMaster(int month, qint64 masterId)

@@ -8,12 +8,14 @@
 #include "core/project/projectsettings.h"
 #include "core/project/selfierecord.h"
 
+#include <QJsonObject>
 #include <QList>
 #include <QSet>
 #include <QSize>
 #include <QSqlDatabase>
 
 #include <memory>
+#include <optional>
 
 class QLockFile;
 class QMutex;
@@ -177,6 +179,19 @@ public:
     [[nodiscard]] Result<MasterInfo> masterInfo(qint64 masterId) const;
     /// The PNG bytes of any master row; error "not_found" for an unknown id.
     [[nodiscard]] Result<QByteArray> readMasterById(qint64 masterId) const;
+    /**
+     * The faces found on master `masterId` as stored by setMasterFaces()
+     * (MasterFaces::toJson(), in the master's pixels), or nothing when they
+     * were not detected yet — or the stored text is damaged (logged; detect
+     * again then). Error "not_found" for an unknown id.
+     */
+    [[nodiscard]] Result<std::optional<QJsonObject>> masterFaces(qint64 masterId) const;
+    /**
+     * Stores the faces found on master `masterId` (MasterFaces::toJson()) in
+     * one small write. An empty object forgets them, so they are detected
+     * again. Error "not_found" for an unknown id.
+     */
+    Status setMasterFaces(qint64 masterId, const QJsonObject &json);
     /**
      * Makes `masterId` the chosen master of `month` (0: none) — for headless
      * use (the CLI) without a Project. Errors "invalid_month", "not_found"

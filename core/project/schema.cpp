@@ -176,6 +176,16 @@ QList<Schema::Step> buildSteps()
                                      "CHECK (spend_cap_usd >= 0)"),
                   }});
 
+    // v7 — faces found on each master (MasterFaces JSON, in the master's
+    // pixels), so crops for every format are planned without detecting
+    // again. NULL means "not detected yet": detection runs lazily where crops
+    // are planned, and old files simply start without.
+    steps.append({7,
+                  "faces on masters",
+                  {
+                      QStringLiteral("ALTER TABLE master ADD COLUMN faces_json TEXT"),
+                  }});
+
     return steps;
 }
 

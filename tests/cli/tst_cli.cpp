@@ -243,6 +243,108 @@ private Q_SLOTS:
                  2);
     }
 
+    // `crop` is a contract for scripts and external checks: keys, integers,
+    // and a crop that keeps the face and has the target's aspect.
+    void cropPrintsFacesAndTheChosenCrop()
+    {
+        const QString astronaut = QStringLiteral(CALSTUDIO_TEST_DATA_DIR "/faces/astronaut.png");
+        const struct {
+            QStringList target;
+            QSize aspect;
+        } cases[] = {
+            { { QStringLiteral("--format"), QStringLiteral("wall-landscape") }, QSize(3375, 2625) },
+            { { QStringLiteral("--format"), QStringLiteral("wall-portrait") }, QSize(2625, 3375) },
+            { { QStringLiteral("--format"), QStringLiteral("square") }, QSize(1, 1) },
+            { { QStringLiteral("--aspect"), QStringLiteral("2:3") }, QSize(2, 3) },
+            { { QStringLiteral("--aspect"), QStringLiteral("16:9") }, QSize(16, 9) },
+        };
+        for (const auto &c : cases) {
+            const QString name = c.target.join(QLatin1Char(' '));
+            const Run r = cli(QStringList { QStringLiteral("crop"), astronaut } + c.target + QStringList { QStringLiteral("--json") });
+            QVERIFY2(r.exitCode == 0, qPrintable(name + QLatin1Char(' ') + QString::fromUtf8(r.err)));
+            QVERIFY2(r.out.trimmed().count('\n') == 0, "one line of JSON");
+            // The contract's key order, as printed.
+            QVERIFY2(r.out.startsWith("{\"width\":512,\"height\":512,\"faces\":[{\"x\":"), r.out.constData());
+            QJsonParseError parseError;
+            const QJsonObject o = QJsonDocument::fromJson(r.out, &parseError).object();
+            QCOMPARE(parseError.error, QJsonParseError::NoError);
+            QStringList keys = o.keys();
+            keys.sort();
+            QCOMPARE(keys, (QStringList { QStringLiteral("crop"), QStringLiteral("cut_faces"), QStringLiteral("faces"),
+                               QStringLiteral("height"), QStringLiteral("width") }));
+            QCOMPARE(o.value(QStringLiteral("width")).toInt(), 512);
+            QCOMPARE(o.value(QStringLiteral("height")).toInt(), 512);
+
+            const auto integers = [](const QJsonObject &j) {
+                const char *const keys[] = { "x", "y", "w", "h" };
+                return std::all_of(std::begin(keys), std::end(keys), [&](const char *key) {
+                    const QJsonValue v = j.value(QLatin1String(key));
+                    return v.isDouble() && v.toDouble() == double(v.toInt());
+                });
+            };
+            const auto rectOf = [](const QJsonObject &j) {
+                return QRect(j.value(QStringLiteral("x")).toInt(), j.value(QStringLiteral("y")).toInt(),
+                    j.value(QStringLiteral("w")).toInt(), j.value(QStringLiteral("h")).toInt());
+            };
+            const QJsonArray faces = o.value(QStringLiteral("faces")).toArray();
+            QCOMPARE(faces.size(), 1);
+            QVERIFY2(integers(faces.first().toObject()) && integers(o.value(QStringLiteral("crop")).toObject()),
+                qPrintable(name));
+            const QRect faceBox = rectOf(faces.first().toObject());
+            // The astronaut's face, forehead to chin (tests/imaging/facefixtures.h), give or take the detector.
+            QVERIFY2(faceBox.intersects(QRect(178, 58, 94, 117)) && faceBox.width() > 60 && faceBox.width() < 140,
+                qPrintable(name));
+            const QRect crop = rectOf(o.value(QStringLiteral("crop")).toObject());
+            QVERIFY2(QRect(0, 0, 512, 512).contains(crop), qPrintable(name));
+            QVERIFY2(crop.contains(faceBox), qPrintable(name));
+            QVERIFY(o.value(QStringLiteral("cut_faces")).isArray());
+            QVERIFY2(o.value(QStringLiteral("cut_faces")).toArray().isEmpty(), qPrintable(name));
+            // Exact aspect: the long side is the short side scaled and rounded, so within half a pixel.
+            const double wanted = double(c.aspect.width()) / c.aspect.height();
+            if (wanted >= 1)
+                QVERIFY2(std::abs(crop.width() - crop.height() * wanted) <= 0.5, qPrintable(name));
+            else
+                QVERIFY2(std::abs(crop.height() - crop.width() / wanted) <= 0.5, qPrintable(name));
+            // The largest crop of that aspect: nothing upscaled that need not be.
+            QVERIFY2(crop.width() == 512 || crop.height() == 512, qPrintable(name));
+        }
+
+        // Without --json: one readable line.
+        const Run text = cli({ QStringLiteral("crop"), astronaut, QStringLiteral("--aspect"), QStringLiteral("1:1") });
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY2(text.out.startsWith("crop 0,0 512x512 of 512x512; 1 face(s)"), text.out.constData());
+
+        // Usage errors exit 2, failures 1, each with a message on stderr and nothing on stdout.
+        QTemporaryDir dir;
+        QFile notes(dir.filePath(QStringLiteral("notes.txt")));
+        QVERIFY(notes.open(QIODevice::WriteOnly));
+        notes.write("shopping list\n");
+        notes.close();
+        const struct {
+            QStringList args;
+            int exitCode;
+            const char *message;
+        } failures[] = {
+            { { astronaut, QStringLiteral("--format"), QStringLiteral("poster") }, 2, "unknown format" },
+            { { astronaut, QStringLiteral("--aspect"), QStringLiteral("wide") }, 2, "not an aspect ratio" },
+            { { astronaut, QStringLiteral("--aspect"), QStringLiteral("0:1") }, 2, "not an aspect ratio" },
+            { { astronaut }, 2, "usage: calstudio-cli crop" },
+            { { astronaut, QStringLiteral("--format"), QStringLiteral("square"), QStringLiteral("--aspect"),
+                  QStringLiteral("1:1") },
+                2, "usage: calstudio-cli crop" },
+            { { dir.filePath(QStringLiteral("missing.png")), QStringLiteral("--aspect"), QStringLiteral("1:1") }, 1,
+                "cannot read" },
+            { { notes.fileName(), QStringLiteral("--format"), QStringLiteral("square"), QStringLiteral("--json") }, 1,
+                "not a picture" },
+        };
+        for (const auto &f : failures) {
+            const Run r = cli(QStringList { QStringLiteral("crop") } + f.args);
+            QVERIFY2(r.exitCode == f.exitCode, qPrintable(f.args.join(QLatin1Char(' ')) + QStringLiteral(" → %1").arg(r.exitCode)));
+            QVERIFY2(r.err.contains(f.message), r.err.constData());
+            QVERIFY(r.out.isEmpty());
+        }
+    }
+
     void failuresHaveMessagesAndExitCodes_data()
     {
         QTest::addColumn<QStringList>("args");

@@ -108,6 +108,13 @@ int main(int argc, char *argv[])
                                    "native_width, native_height, created_at) VALUES (3, 4, 1, NULL, 1, 2048, 2048, "
                                    "1024, 1024, '2025-01-01T03:04:05Z')"));
         }
+        if (ok && version >= 7) {
+            // April's master has its faces detected; the others do not yet (NULL).
+            ok = run(db,
+                QStringLiteral("UPDATE master SET faces_json = '{\"width\":4096,\"height\":4096,\"faces\":[{\"x\":"
+                               "1500.5,\"y\":900,\"w\":600,\"h\":760,\"score\":0.95,\"landmarks\":[[1650,1200],"
+                               "[1950,1200],[1800,1350],[1680,1500],[1920,1500]]}]}' WHERE id = 1"));
+        }
         db.close();
     }
     QSqlDatabase::removeDatabase(QLatin1String(QSqlDatabase::defaultConnection));

@@ -3,6 +3,8 @@
 #include "testutil.h"
 
 #include <QDir>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -116,6 +118,28 @@ private Q_SLOTS:
             QCOMPARE(selfies->first().width, 1200);
             QCOMPARE(selfies->first().originalName, version >= 5 ? QStringLiteral("IMG_0001.HEIC") : QString());
             QCOMPARE(selfies->first().preferred, version >= 5);
+        }
+
+        if (version >= 2) {
+            // Faces on masters arrived in v7; older files have none detected yet.
+            auto faces = (*store)->masterFaces(1);
+            QVERIFY2(faces, qPrintable(faces ? QString() : faces.error().toString()));
+            QCOMPARE(faces->has_value(), version >= 7);
+            if (version >= 7) {
+                QCOMPARE((**faces).value(QStringLiteral("width")).toInt(), 4096);
+                const QJsonArray list = (**faces).value(QStringLiteral("faces")).toArray();
+                QCOMPARE(list.size(), 1);
+                QCOMPARE(list.first().toObject().value(QStringLiteral("x")).toDouble(), 1500.5);
+            }
+            QCOMPARE((*store)->masterFaces(1000).error().code, QStringLiteral("not_found"));
+            // The upgraded file stores faces, and forgets them on request.
+            const QJsonObject detected { { QStringLiteral("width"), 4096 }, { QStringLiteral("height"), 4096 },
+                                         { QStringLiteral("faces"), QJsonArray() } };
+            QVERIFY((*store)->setMasterFaces(1, detected));
+            QCOMPARE(**(*store)->masterFaces(1), detected);
+            QVERIFY((*store)->setMasterFaces(1, QJsonObject()));
+            QVERIFY(!(*store)->masterFaces(1)->has_value());
+            QCOMPARE((*store)->setMasterFaces(1000, detected).error().code, QStringLiteral("not_found"));
         }
 
         if (version >= 2) {

@@ -98,8 +98,13 @@ Result<std::unique_ptr<Project>> Project::fromStore(std::unique_ptr<ProjectStore
     auto selfies = store->loadSelfies();
     if (!selfies)
         return selfies.error();
-    return std::unique_ptr<Project>(new Project(std::move(store), std::move(*settings), std::move(*months),
-                                                std::move(*dates), std::move(*off), std::move(*selfies)));
+    auto crops = store->loadUserCrops();
+    if (!crops)
+        return crops.error();
+    std::unique_ptr<Project> project(new Project(std::move(store), std::move(*settings), std::move(*months),
+                                                 std::move(*dates), std::move(*off), std::move(*selfies)));
+    project->m_userCrops = std::move(*crops);
+    return project;
 }
 
 Result<std::unique_ptr<Project>> Project::createForNextYear(const QString &path)
@@ -473,6 +478,11 @@ Status Project::flush()
         if (result)
             m_specialDatesDirty = false;
     }
+    if (result && m_userCropsDirty) {
+        result = m_store->replaceUserCrops(m_userCrops);
+        if (result)
+            m_userCropsDirty = false;
+    }
     if (result && m_selfiesDirty) {
         result = m_store->saveSelfieStates(m_selfies);
         if (result)
@@ -524,6 +534,57 @@ Status Project::saveAs(const QString &path)
     }
     Q_EMIT pathChanged(m_store->path());
     return Status::success();
+}
+
+std::optional<QRectF> Project::userCrop(int page, const QString &formatId) const
+{
+    const auto it = m_userCrops.constFind(CropKey{page, formatId});
+    if (it == m_userCrops.cend())
+        return std::nullopt;
+    return *it;
+}
+
+Status Project::setUserCrop(int page, const QString &formatId, const QRectF &rect, const QString &undoText)
+{
+    if (page < 0 || page >= MonthEntry::PageCount)
+        return Error(QStringLiteral("invalid_month"), tr("There is no page %1.").arg(page));
+    // Fractions of the master: inside 0–1 and not empty.
+    const bool valid = rect.isValid() && rect.width() > 0.01 && rect.height() > 0.01 && rect.left() >= -1e-9
+        && rect.top() >= -1e-9 && rect.right() <= 1 + 1e-9 && rect.bottom() <= 1 + 1e-9;
+    if (formatId.isEmpty() || !valid)
+        return Error(QStringLiteral("invalid_crop"), tr("That crop is outside the picture."),
+                     QStringLiteral("page %1 format %2 rect %3,%4 %5x%6")
+                         .arg(page)
+                         .arg(formatId)
+                         .arg(rect.x())
+                         .arg(rect.y())
+                         .arg(rect.width())
+                         .arg(rect.height()));
+    UserCrops after = m_userCrops;
+    after.insert(CropKey{page, formatId}, rect);
+    if (after == m_userCrops)
+        return Status::success();
+    m_undoStack.push(new ReplaceCommand<UserCrops>([this](const UserCrops &c) { applyUserCrops(c); }, m_userCrops,
+                                                   after, undoText.isEmpty() ? tr("Adjust Crop") : undoText));
+    return Status::success();
+}
+
+void Project::resetUserCrop(int page, const QString &formatId)
+{
+    if (!m_userCrops.contains(CropKey{page, formatId}))
+        return;
+    UserCrops after = m_userCrops;
+    after.remove(CropKey{page, formatId});
+    m_undoStack.push(new ReplaceCommand<UserCrops>([this](const UserCrops &c) { applyUserCrops(c); }, m_userCrops,
+                                                   after, tr("Reset Crop to Automatic")));
+}
+
+void Project::applyUserCrops(const UserCrops &crops)
+{
+    m_userCrops = crops;
+    m_userCropsDirty = true;
+    Q_EMIT cropsChanged();
+    scheduleSave();
 }
 
 } // namespace CalStudio

@@ -5,11 +5,14 @@
 #include "core/project/monthentry.h"
 #include "core/project/projectsettings.h"
 #include "core/project/selfierecord.h"
+#include "core/project/usercrops.h"
 
 #include <QObject>
 #include <QSet>
 #include <QTimer>
 #include <QUndoStack>
+
+#include <optional>
 
 #include <memory>
 
@@ -110,6 +113,14 @@ public:
      */
     Status forgetSelfies();
 
+    /// The crop set by hand for `page` in format `formatId` (fractions of the master), if any.
+    [[nodiscard]] std::optional<QRectF> userCrop(int page, const QString &formatId) const;
+    [[nodiscard]] const UserCrops &userCrops() const { return m_userCrops; }
+    /// Sets a hand-made crop (undoable). Error "invalid_crop" for an empty rect or one outside 0–1.
+    Status setUserCrop(int page, const QString &formatId, const QRectF &rect, const QString &undoText = {});
+    /// Back to the automatic crop (undoable); nothing happens when the page had none.
+    void resetUserCrop(int page, const QString &formatId);
+
     /// All switched-off holidays as "REGION:holiday-id".
     [[nodiscard]] const QSet<QString> &holidaysOff() const { return m_holidaysOff; }
 
@@ -121,13 +132,14 @@ public:
     void applySpecialDates(const QList<SpecialDate> &dates);
     void applyHolidaysOff(const QSet<QString> &off);
     void applySelfies(const QList<SelfieRecord> &all);
+    void applyUserCrops(const UserCrops &crops);
 
     /// Debounce delay of autosave (default 300 ms).
     void setAutosaveDelay(int ms);
     [[nodiscard]] bool hasUnsavedChanges() const
     {
         return m_settingsDirty || !m_dirtyMonths.isEmpty() || m_specialDatesDirty || m_holidaysOffDirty
-            || m_selfiesDirty;
+            || m_selfiesDirty || m_userCropsDirty;
     }
     /// Writes pending edits now.
     Status flush();
@@ -147,6 +159,8 @@ Q_SIGNALS:
     void specialDatesChanged();
     void holidaysChanged();
     void selfiesChanged();
+    /// A hand-made crop was set, changed or reset (also by undo/redo).
+    void cropsChanged();
     void saved();
     void saveFailed(const CalStudio::Error &error);
     void pathChanged(const QString &path);
@@ -177,6 +191,8 @@ private:
     QList<SelfieRecord> m_selfies; ///< including the ones deleted in this session
     bool m_selfiesDirty = false;
     bool m_lastSaveFailed = false;
+    UserCrops m_userCrops;
+    bool m_userCropsDirty = false;
 };
 
 } // namespace CalStudio

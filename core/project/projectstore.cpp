@@ -600,6 +600,43 @@ Status ProjectStore::replaceSpecialDates(const QList<SpecialDate> &dates)
     return tx.commit();
 }
 
+Result<UserCrops> ProjectStore::loadUserCrops() const
+{
+    QSqlQuery q(m_db);
+    if (!q.exec(QStringLiteral("SELECT month, format_id, x, y, w, h FROM crop WHERE source = 'user'")))
+        return sqlError(q.lastError(), QStringLiteral("load crops"));
+    UserCrops crops;
+    while (q.next()) {
+        const QRectF rect(q.value(2).toDouble(), q.value(3).toDouble(), q.value(4).toDouble(), q.value(5).toDouble());
+        crops.insert(CropKey{q.value(0).toInt(), q.value(1).toString()}, rect);
+    }
+    return crops;
+}
+
+Status ProjectStore::replaceUserCrops(const UserCrops &crops)
+{
+    Transaction tx(m_db);
+    if (!tx.isActive())
+        return tx.error();
+    QSqlQuery clear(m_db);
+    if (!clear.exec(QStringLiteral("DELETE FROM crop WHERE source = 'user'")))
+        return sqlError(clear.lastError(), QStringLiteral("save crops"));
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("INSERT OR REPLACE INTO crop (month, format_id, x, y, w, h, source) "
+                             "VALUES (?, ?, ?, ?, ?, ?, 'user')"));
+    for (auto it = crops.cbegin(); it != crops.cend(); ++it) {
+        q.addBindValue(it.key().first);
+        q.addBindValue(it.key().second);
+        q.addBindValue(it.value().x());
+        q.addBindValue(it.value().y());
+        q.addBindValue(it.value().width());
+        q.addBindValue(it.value().height());
+        if (!q.exec())
+            return sqlError(q.lastError(), QStringLiteral("save crop"));
+    }
+    return tx.commit();
+}
+
 Result<QSet<QString>> ProjectStore::loadHolidaysOff() const
 {
     QSqlQuery q(m_db);

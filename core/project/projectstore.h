@@ -7,6 +7,7 @@
 #include "core/project/monthentry.h"
 #include "core/project/projectsettings.h"
 #include "core/project/selfierecord.h"
+#include "core/project/usercrops.h"
 
 #include <QJsonObject>
 #include <QList>
@@ -76,6 +77,10 @@ public:
 
     /// Birthdays, anniversaries and the user's own days, by day of the year.
     [[nodiscard]] Result<QList<SpecialDate>> loadSpecialDates() const;
+    /// The crops set by hand (the `crop` table's "user" rows).
+    [[nodiscard]] Result<UserCrops> loadUserCrops() const;
+    /// Replaces every hand-set crop in one transaction.
+    Status replaceUserCrops(const UserCrops &crops);
     /// Replaces all personal dates in one transaction (the lists are small).
     Status replaceSpecialDates(const QList<SpecialDate> &dates);
 

@@ -10,6 +10,7 @@
 #include "ui/errorbanner.h"
 #include "qml/generationboardmodel.h"
 #include "ui/generatepage.h"
+#include "ui/previewpage.h"
 #include "ui/pricetabledialog.h"
 #include "ui/promptspage.h"
 #include "ui/selfiespage.h"
@@ -104,6 +105,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_promptsPage(new PromptsPage(m_themeLibrary.get(), this))
     , m_apiKeyStore(new ApiKeyStore(this))
     , m_generatePage(new GeneratePage(m_apiKeyStore, this))
+    , m_previewPage(new PreviewPage(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     resize(1100, 740);
@@ -158,6 +160,8 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_generatePage, &GeneratePage::runFinished, this,
             [this](const QString &summary) { statusBar()->showMessage(summary, 15000); });
     addJourneyStep(StepGenerate, tr("Generate"), m_generatePage);
+    connect(m_previewPage, &PreviewPage::errorOccurred, this, &MainWindow::showError);
+    addJourneyStep(StepPreview, tr("Preview"), m_previewPage);
 
     restoreSession();
     setProject(nullptr);
@@ -169,6 +173,7 @@ MainWindow::~MainWindow()
     m_calendarPage->setProject(nullptr);
     m_selfiesPage->setProject(nullptr);
     m_promptsPage->setProject(nullptr);
+    m_previewPage->setProject(nullptr);
     // Generation finishes storing what was paid for before the project closes.
     m_generatePage->setProject(nullptr);
     m_project.reset();
@@ -448,6 +453,7 @@ void MainWindow::setProject(std::unique_ptr<Project> project)
     m_calendarPage->setProject(nullptr);
     m_selfiesPage->setProject(nullptr);
     m_promptsPage->setProject(nullptr);
+    m_previewPage->setProject(nullptr);
     m_generatePage->setProject(nullptr);
     // The old project writes what is left and releases its lock here.
     m_project = std::move(project);
@@ -482,6 +488,7 @@ void MainWindow::setProject(std::unique_ptr<Project> project)
         m_selfiesPage->setProject(p);
         m_promptsPage->setProject(p);
         m_generatePage->setProject(p);
+        m_previewPage->setProject(p);
         m_views->setCurrentWidget(m_projectView);
         (void)showJourneyStep(StepCalendar);
     } else {

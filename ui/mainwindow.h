@@ -22,6 +22,7 @@ class GeneratePage;
 class CalendarPage;
 class PromptThemeLibrary;
 class PromptsPage;
+class PreviewPage;
 class ErrorBanner;
 class Project;
 class ProjectSettingsPage;
@@ -43,6 +44,7 @@ public:
     static inline const QString StepSelfies = QStringLiteral("selfies");
     static inline const QString StepPrompts = QStringLiteral("prompts");
     static inline const QString StepGenerate = QStringLiteral("generate");
+    static inline const QString StepPreview = QStringLiteral("preview");
 
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -89,6 +91,8 @@ public:
     [[nodiscard]] CalendarPage *calendarPage() const { return m_calendarPage; }
     [[nodiscard]] PromptsPage *promptsPage() const { return m_promptsPage; }
     [[nodiscard]] SelfiesPage *selfiesPage() const { return m_selfiesPage; }
+    /// The Preview step: every page per print format, warnings, the crop editor.
+    [[nodiscard]] PreviewPage *previewPage() const { return m_previewPage; }
     /// The settings form inside the Calendar step.
     [[nodiscard]] ProjectSettingsPage *settingsPage() const;
     [[nodiscard]] QQuickWidget *welcomeView() const { return m_welcome; }
@@ -161,6 +165,7 @@ private:
     PromptsPage *m_promptsPage;
     ApiKeyStore *m_apiKeyStore; ///< the window's one key store (the Generate page and Image Services share it)
     GeneratePage *m_generatePage;
+    PreviewPage *m_previewPage;
     QList<JourneyStep> m_steps;
 
     QMenu *m_recentMenu = nullptr;

@@ -2,8 +2,10 @@
 
 #include "app/cli/calendarcommand.h"
 #include "app/cli/cropcommand.h"
+#include "app/cli/exportpdfcommand.h"
 #include "app/cli/generatecommands.h"
 #include "app/cli/promptscommand.h"
+#include "app/cli/rendercommand.h"
 #include "app/cli/pagescommand.h"
 #include "app/cli/selfiecommands.h"
 
@@ -50,6 +52,12 @@ Commands:
            [--months 1-12] [--candidates 2] [--size N] [--spend-cap USD] [--resume]
                         make candidates and masters (keys from CALSTUDIO_<PROVIDER>_KEY);
                         progress on stderr; exit 1 if any month failed
+  render PROJECT --format ID --out DIR [--previews] [--print] [--png] [--json]
+                        previews (1600 px JPEG) and print files at the format's exact size
+                        (JPEG q95, sRGB, 300 DPI) with face-aware crops; warnings on stderr
+  export-pdf PROJECT --format ID --out FILE [--crop-marks] [--lossless]
+                        the cover and twelve months as one print PDF: pages of trim + bleed,
+                        photos at 300 DPI (JPEG; --lossless: deflated); crop marks outside the bleed
   export-masters PROJECT DIR
                         write the masters as 00.png (cover) … 12.png
 
@@ -272,6 +280,10 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return facesCommand(args, out, err, verbose);
     if (command == QLatin1String("crop"))
         return cropCommand(args, out, err, verbose);
+    if (command == QLatin1String("render"))
+        return renderCommand(args, out, err, verbose);
+    if (command == QLatin1String("export-pdf"))
+        return exportPdfCommand(args, out, err, verbose);
     if (command == QLatin1String("prompts"))
         return promptsCommand(args, out, err, verbose);
     if (command == QLatin1String("generate"))

@@ -11,7 +11,7 @@ namespace {
 bool needsGui(int argc, char *argv[])
 {
     for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "pages") == 0)
+        if (std::strcmp(argv[i], "pages") == 0 || std::strcmp(argv[i], "export-pdf") == 0)
             return true;
     }
     return false;

@@ -15,12 +15,14 @@ namespace CalStudio {
 
 /**
  * One picture placeholder of a printed calendar: the cover (page 0) or a
- * month (pages 1–12), and the exact pixel size the print file of that page
- * must have. `pixels` covers trim plus bleed on every side.
+ * month (pages 1–12 are January–December, whatever month the calendar
+ * starts with — the same numbering as the project's month entries, crops
+ * and exported masters), and the exact pixel size the print file of that
+ * page must have. `pixels` covers trim plus bleed on every side.
  */
 struct ImagePosition {
     QString id; ///< "cover", "month-01" … "month-12" for the built-in formats; a shop may use its own names
-    int page = 0; ///< 0 cover, 1–12 the months in calendar order
+    int page = 0; ///< 0 cover, 1–12 January–December (the month entry, like Printify's "january" … positions)
     QSize pixels; ///< the whole print image (bleed box)
 
     friend bool operator==(const ImagePosition &, const ImagePosition &) = default;

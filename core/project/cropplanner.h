@@ -57,7 +57,9 @@ public:
     static constexpr double PoorDpi = 200;
 
     /**
-     * The plan for `page` of `format`. `userCrop` is in fractions of the
+     * The plan for `page` of `format` — the month entry (0 cover, 1–12
+     * January–December, as positions and crops are keyed), not the page's
+     * place in a calendar that starts in another month. `userCrop` is in fractions of the
      * master; it is fitted to the output's exact aspect around its centre
      * and kept inside the master. Errors: "no_position" (the format has no
      * such page), SmartCrop's errors.

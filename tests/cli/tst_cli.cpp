@@ -3,6 +3,7 @@
 #include "core/project/schema.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -245,6 +246,46 @@ private Q_SLOTS:
 
     // `crop` is a contract for scripts and external checks: keys, integers,
     // and a crop that keeps the face and has the target's aspect.
+    // Print files at the format's exact size and screen previews, with the plan and its warnings as JSON.
+    void renderWritesPrintFilesAndPreviews()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("r.calstudio"));
+        QCOMPARE(cli({QStringLiteral("project"), QStringLiteral("new"), path}).exitCode, 0);
+        const Run generated = cli({QStringLiteral("generate"), path, QStringLiteral("--provider"), QStringLiteral("offline"),
+                                   QStringLiteral("--months"), QStringLiteral("2"), QStringLiteral("--candidates"),
+                                   QStringLiteral("1"), QStringLiteral("--size"), QStringLiteral("512")});
+        QCOMPARE(generated.exitCode, 0);
+
+        const QString out = dir.filePath(QStringLiteral("out"));
+        const Run rendered = cli({QStringLiteral("render"), path, QStringLiteral("--format"), QStringLiteral("square"),
+                                  QStringLiteral("--out"), out, QStringLiteral("--json")});
+        QVERIFY2(rendered.exitCode == 0, rendered.err.constData());
+        const QJsonObject doc = QJsonDocument::fromJson(rendered.out).object();
+        QCOMPARE(doc.value(QStringLiteral("format")).toString(), QStringLiteral("square"));
+        const QJsonArray pages = doc.value(QStringLiteral("pages")).toArray();
+        QCOMPARE(pages.size(), 1); // only February has a picture
+        const QJsonObject feb = pages.first().toObject();
+        QCOMPARE(feb.value(QStringLiteral("page")).toInt(), 2);
+        QCOMPARE(feb.value(QStringLiteral("width")).toInt(), 3675);
+        QCOMPARE(feb.value(QStringLiteral("source")).toString(), QStringLiteral("auto"));
+        // A 512 px picture enlarged to 4096 prints at about 42 DPI on 12.25 in: a strong warning.
+        QVERIFY(feb.value(QStringLiteral("effective_dpi")).toInt() < 200);
+        QCOMPARE(feb.value(QStringLiteral("warnings")).toArray().first().toObject().value(QStringLiteral("kind")).toString(),
+                 QStringLiteral("very_low_dpi"));
+
+        const QImage print(QDir(out).filePath(QStringLiteral("print/02.jpg")));
+        QCOMPARE(print.size(), QSize(3675, 3675));
+        QCOMPARE(qRound(print.dotsPerMeterX() * 0.0254), 300);
+        const QImage preview(QDir(out).filePath(QStringLiteral("previews/02.jpg")));
+        QCOMPARE(preview.size(), QSize(1600, 1600));
+        QVERIFY(!QFileInfo::exists(QDir(out).filePath(QStringLiteral("print/01.jpg"))));
+
+        QCOMPARE(cli({QStringLiteral("render"), path, QStringLiteral("--format"), QStringLiteral("a4-desk"),
+                      QStringLiteral("--out"), out}).exitCode, 2);
+        QCOMPARE(cli({QStringLiteral("render"), path, QStringLiteral("--out"), out}).exitCode, 2);
+    }
+
     void cropPrintsFacesAndTheChosenCrop()
     {
         const QString astronaut = QStringLiteral(CALSTUDIO_TEST_DATA_DIR "/faces/astronaut.png");
@@ -343,6 +384,65 @@ private Q_SLOTS:
             QVERIFY2(r.err.contains(f.message), r.err.constData());
             QVERIFY(r.out.isEmpty());
         }
+    }
+
+    // export-pdf: one PDF of 13 pages at trim + bleed (crop marks grow them), a note for every
+    // page still waiting for its picture, and nothing written for a folder that is not there.
+    void exportPdfWritesThePrintPdf()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("e.calstudio"));
+        QCOMPARE(cli({QStringLiteral("project"), QStringLiteral("new"), path}).exitCode, 0);
+        const Run generated = cli({QStringLiteral("generate"), path, QStringLiteral("--provider"), QStringLiteral("offline"),
+                                   QStringLiteral("--months"), QStringLiteral("2"), QStringLiteral("--candidates"),
+                                   QStringLiteral("1"), QStringLiteral("--size"), QStringLiteral("512")});
+        QCOMPARE(generated.exitCode, 0);
+
+        // "/MediaBox [0 0 W H]" of every page, as "WxH" in points.
+        const auto mediaBoxes = [](const QString &pdf) {
+            QFile file(pdf);
+            QStringList boxes;
+            if (!file.open(QIODevice::ReadOnly))
+                return boxes;
+            const QByteArray bytes = file.readAll();
+            const QByteArray key("/MediaBox [0 0 ");
+            for (qsizetype at = bytes.indexOf(key); at >= 0; at = bytes.indexOf(key, at + 1)) {
+                const qsizetype start = at + key.size();
+                const QList<QByteArray> size = bytes.mid(start, bytes.indexOf(']', start) - start).split(' ');
+                boxes.append(QStringLiteral("%1x%2").arg(size.value(0).toDouble()).arg(size.value(1).toDouble()));
+            }
+            return boxes;
+        };
+
+        const QString out = dir.filePath(QStringLiteral("calendar.pdf"));
+        const Run exported = cli({QStringLiteral("export-pdf"), path, QStringLiteral("--format"), QStringLiteral("square"),
+                                  QStringLiteral("--out"), out});
+        QVERIFY2(exported.exitCode == 0, exported.err.constData());
+        QVERIFY(exported.out.contains("13 pages (1 with pictures)"));
+        // Twelve pages without a picture, each named; February's low resolution is warned about.
+        QCOMPARE(exported.err.count("no picture yet"), 12);
+        QVERIFY(exported.err.contains("January 2027: no picture yet"));
+        QVERIFY(exported.err.contains("February 2027: warning:"));
+        QCOMPARE(mediaBoxes(out), QStringList(13, QStringLiteral("882x882"))); // 12.25 in × 72
+
+        const QString marked = dir.filePath(QStringLiteral("marked.pdf"));
+        const Run withMarks = cli({QStringLiteral("export-pdf"), path, QStringLiteral("--format"),
+                                   QStringLiteral("wall-portrait"), QStringLiteral("--out"), marked,
+                                   QStringLiteral("--crop-marks")});
+        QVERIFY2(withMarks.exitCode == 0, withMarks.err.constData());
+        QCOMPARE(mediaBoxes(marked), QStringList(13, QStringLiteral("684x864"))); // (8.75 + 0.75) × (11.25 + 0.75) in
+
+        const QString nowhere = dir.filePath(QStringLiteral("missing/calendar.pdf"));
+        const Run failed = cli({QStringLiteral("export-pdf"), path, QStringLiteral("--format"), QStringLiteral("square"),
+                                QStringLiteral("--out"), nowhere});
+        QCOMPARE(failed.exitCode, 1);
+        QVERIFY2(failed.err.contains("error:"), failed.err.constData());
+        QVERIFY(!QFileInfo::exists(nowhere));
+        QVERIFY(failed.out.isEmpty());
+
+        QCOMPARE(cli({QStringLiteral("export-pdf"), path, QStringLiteral("--format"), QStringLiteral("a4-desk"),
+                      QStringLiteral("--out"), out}).exitCode, 2);
+        QCOMPARE(cli({QStringLiteral("export-pdf"), path, QStringLiteral("--format"), QStringLiteral("square")}).exitCode, 2);
     }
 
     void failuresHaveMessagesAndExitCodes_data()

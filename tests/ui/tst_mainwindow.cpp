@@ -151,7 +151,7 @@ void TestMainWindow::welcomeScreenLoads()
     // Only steps that have a page exist, in the order of the user's path.
     QCOMPARE(window.journeySteps(),
         (QStringList { MainWindow::StepCalendar, MainWindow::StepSelfies, MainWindow::StepPrompts,
-                       MainWindow::StepGenerate }));
+                       MainWindow::StepGenerate, MainWindow::StepPreview }));
 
     // The QML signals reach the window: "open recent" opens the project.
     const QString path = m_dir.filePath(QStringLiteral("welcome.calstudio"));

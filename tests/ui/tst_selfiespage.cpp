@@ -642,7 +642,7 @@ void TestSelfiesPage::mainWindowForwardsDropAndPaste()
     QVERIFY(window.newProjectAt(m_dir.filePath(QStringLiteral("window.calstudio"))));
     QCOMPARE(window.journeySteps(),
         (QStringList { MainWindow::StepCalendar, MainWindow::StepSelfies, MainWindow::StepPrompts,
-                       MainWindow::StepGenerate }));
+                       MainWindow::StepGenerate, MainWindow::StepPreview }));
     QCOMPARE(window.currentJourneyStep(), MainWindow::StepCalendar);
     Project *project = window.project();
 

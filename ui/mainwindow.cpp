@@ -161,6 +161,10 @@ MainWindow::MainWindow(QWidget *parent)
             [this](const QString &summary) { statusBar()->showMessage(summary, 15000); });
     addJourneyStep(StepGenerate, tr("Generate"), m_generatePage);
     connect(m_previewPage, &PreviewPage::errorOccurred, this, &MainWindow::showError);
+    connect(m_previewPage, &PreviewPage::exportFinished, this, [this](const QString &path, const QString &summary) {
+        if (!path.isEmpty())
+            statusBar()->showMessage(summary, 15000);
+    });
     addJourneyStep(StepPreview, tr("Preview"), m_previewPage);
 
     restoreSession();

@@ -1,6 +1,8 @@
 #include "ui/previewpage.h"
 
+#include "core/project/pdfexporter.h"
 #include "core/project/project.h"
+#include "core/project/projectstore.h"
 #include "qml/cropeditormodel.h"
 #include "qml/pagepreviewmodel.h"
 #include "qml/thumbnailimageprovider.h"
@@ -8,12 +10,17 @@
 #include "ui/uilogging.h"
 
 #include <QDialog>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFutureWatcher>
 #include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QIcon>
 #include <QLabel>
+#include <QMessageBox>
 #include <QPainter>
 #include <QPixmap>
+#include <QProgressDialog>
 #include <QPushButton>
 #include <QQmlEngine>
 #include <QQmlError>
@@ -22,6 +29,9 @@
 #include <QScreen>
 #include <QTabBar>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <atomic>
 
 namespace CalStudio {
 
@@ -62,6 +72,7 @@ PreviewPage::PreviewPage(QWidget *parent)
     , m_model(new PagePreviewModel(this))
     , m_tabs(new QTabBar(this))
     , m_editButton(new QPushButton(tr("Edit &Crop…"), this))
+    , m_exportButton(new QPushButton(tr("Export &PDF…"), this))
     , m_status(new QLabel(this))
 {
     setObjectName(QStringLiteral("previewPage"));
@@ -95,6 +106,7 @@ PreviewPage::PreviewPage(QWidget *parent)
     tabRow->addWidget(m_tabs, 1);
     tabRow->addWidget(m_status);
     tabRow->addWidget(m_editButton);
+    tabRow->addWidget(m_exportButton);
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(PageWidgets::heading(tr("Preview"), 1.6, this));
@@ -118,6 +130,9 @@ PreviewPage::PreviewPage(QWidget *parent)
     connect(m_model, &PagePreviewModel::editCropRequested, this, [this](int page) { (void)editCrop(page); });
     connect(m_model, &PagePreviewModel::errorOccurred, this, &PreviewPage::errorOccurred);
     connect(m_editButton, &QPushButton::clicked, this, [this] { (void)editCrop(m_model->selectedPage()); });
+    m_exportButton->setObjectName(QStringLiteral("exportPdfButton"));
+    m_exportButton->setToolTip(tr("A print-ready PDF of this format: the cover and twelve months at trim + bleed"));
+    connect(m_exportButton, &QPushButton::clicked, this, [this] { exportPdf(); });
     setProject(nullptr);
 }
 
@@ -237,6 +252,94 @@ CropEditorModel *PreviewPage::editCrop(int page)
     dialog->open();
     view->setFocus(Qt::OtherFocusReason);
     return editor;
+}
+
+void PreviewPage::exportPdf(const QString &chosenPath, bool cropMarks)
+{
+    if (!m_project || m_exporting)
+        return;
+    const PrintFormat format = PagePreviewModel::formats().at(m_model->formatIndex());
+    QString path = chosenPath;
+    if (path.isEmpty()) {
+        const QFileInfo project(m_project->path());
+        const QString suggestion = project.dir().filePath(
+            QStringLiteral("%1 – %2.pdf")
+                .arg(project.completeBaseName(), format.title.section(QLatin1Char('('), 0, 0).trimmed()));
+        path = QFileDialog::getSaveFileName(this, tr("Export PDF"), suggestion, tr("PDF documents (*.pdf)"));
+        if (path.isEmpty())
+            return;
+        if (!path.endsWith(QLatin1String(".pdf"), Qt::CaseInsensitive))
+            path += QStringLiteral(".pdf");
+        cropMarks = QMessageBox::question(this, tr("Export PDF"),
+                        tr("Add crop marks outside the bleed? Printers that trim by hand use them; "
+                           "online print shops usually do not want them."),
+                        QMessageBox::Yes | QMessageBox::No, QMessageBox::No)
+            == QMessageBox::Yes;
+    }
+    PdfExportOptions options;
+    options.cropMarks = cropMarks;
+    auto request = PdfExporter::request(*m_project, format, path, options);
+    if (!request) {
+        Q_EMIT errorOccurred(request.error());
+        return;
+    }
+    m_exporting = true;
+    m_exportButton->setEnabled(false);
+    auto *progress = new QProgressDialog(tr("Exporting the PDF…"), tr("Cancel"), 0, 13, this);
+    progress->setObjectName(QStringLiteral("pdfProgress"));
+    progress->setWindowModality(Qt::WindowModal);
+    progress->setMinimumDuration(300);
+    progress->setAttribute(Qt::WA_DeleteOnClose);
+    auto cancelled = std::make_shared<std::atomic_bool>(false);
+    connect(progress, &QProgressDialog::canceled, this, [cancelled] { *cancelled = true; });
+    QPointer<QProgressDialog> guard(progress);
+    auto *watcher = new QFutureWatcher<void>(this);
+    auto result = std::make_shared<std::optional<Result<PdfExportResult>>>();
+    connect(watcher, &QFutureWatcher<void>::finished, this, [this, watcher, result, guard, format] {
+        watcher->deleteLater();
+        if (guard)
+            guard->close();
+        m_exporting = false;
+        m_exportButton->setEnabled(m_project != nullptr);
+        const Result<PdfExportResult> &r = **result;
+        if (!r) {
+            if (r.error().code != QLatin1String("cancelled"))
+                Q_EMIT errorOccurred(r.error());
+            Q_EMIT exportFinished({}, {});
+            return;
+        }
+        // Faces found on the way are kept, so the next export or preview needs no detection.
+        if (m_project) {
+            for (auto it = r->detectedFaces.cbegin(); it != r->detectedFaces.cend(); ++it)
+                (void)m_project->store().setMasterFaces(it.key(), it.value());
+        }
+        int warnings = 0;
+        for (const auto &page : r->pages)
+            warnings += page.warnings.isEmpty() ? 0 : 1;
+        QString summary = tr("Saved “%1” (%2 MB, %3).")
+                              .arg(QFileInfo(r->path).fileName())
+                              .arg(double(r->bytes) / (1024.0 * 1024.0), 0, 'f', 1)
+                              .arg(format.title);
+        if (warnings > 0)
+            summary += tr(" %n page(s) have warnings; see the badges.", nullptr, warnings);
+        Q_EMIT exportFinished(r->path, summary);
+    });
+    // The export reads masters through its own connection and draws on a worker.
+    watcher->setFuture(QtConcurrent::run([request = std::move(*request), result, cancelled, guard]() {
+        *result = PdfExporter::exportPdf(request, [cancelled, guard](int done, int total) {
+            if (guard)
+                QMetaObject::invokeMethod(
+                    guard,
+                    [guard, done, total] {
+                        if (guard) {
+                            guard->setMaximum(total);
+                            guard->setValue(done);
+                        }
+                    },
+                    Qt::QueuedConnection);
+            return !*cancelled;
+        });
+    }));
 }
 
 } // namespace CalStudio

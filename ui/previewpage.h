@@ -49,6 +49,14 @@ public:
      * picture yet or its plan is still being made.
      */
     CropEditorModel *editCrop(int page);
+
+    /**
+     * Exports the current format as a print PDF to `path` (trim + bleed pages,
+     * optional crop marks) on a worker, with a progress dialog that can cancel.
+     * Returns at once; exportFinished() follows. An empty `path` asks with a
+     * file dialog.
+     */
+    void exportPdf(const QString &path = {}, bool cropMarks = false);
     /// The open crop editor's model and dialog, or nullptr.
     [[nodiscard]] CropEditorModel *cropEditor() const { return m_editorDialog ? m_editor : nullptr; }
     [[nodiscard]] QDialog *cropEditorDialog() const { return m_editorDialog; }
@@ -56,10 +64,13 @@ public:
     // Controls, for the window's tests.
     [[nodiscard]] QTabBar *formatTabs() const { return m_tabs; }
     [[nodiscard]] QPushButton *editCropButton() const { return m_editButton; }
+    [[nodiscard]] QPushButton *exportPdfButton() const { return m_exportButton; }
     [[nodiscard]] QQuickWidget *view() const { return m_view; }
 
 Q_SIGNALS:
     void errorOccurred(const CalStudio::Error &error);
+    /// A PDF export ended: `path` is empty when it failed or was cancelled.
+    void exportFinished(const QString &path, const QString &summary);
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -73,6 +84,8 @@ private:
     QPointer<Project> m_project;
     QTabBar *m_tabs;
     QPushButton *m_editButton;
+    QPushButton *m_exportButton;
+    bool m_exporting = false;
     QLabel *m_status;
     QQuickWidget *m_view;
     QPointer<QDialog> m_editorDialog;

@@ -26,6 +26,7 @@
 #include <QSignalSpy>
 #include <QTabBar>
 #include <QTemporaryDir>
+#include <QFile>
 #include <QTest>
 #include <QtQml/qqmlextensionplugin.h>
 
@@ -484,6 +485,28 @@ private Q_SLOTS:
         QVERIFY(project().userCrop(1, formatId));
         project().undoStack()->redo();
         QVERIFY(!project().userCrop(1, formatId));
+    }
+
+    // Export PDF from the step: a real PDF of the current format, faces kept, status reported.
+    void exportPdfFromThePreview()
+    {
+        QVERIFY(m_window->showJourneyStep(MainWindow::StepPreview));
+        m_page->formatTabs()->setCurrentIndex(2); // square
+        const QString path = m_dir.filePath(QStringLiteral("export.pdf"));
+        QSignalSpy finished(m_page, &PreviewPage::exportFinished);
+        m_page->exportPdf(path, true);
+        QVERIFY(!m_page->exportPdfButton()->isEnabled()); // one export at a time
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(finished.first().at(0).toString(), path);
+        QVERIFY(finished.first().at(1).toString().contains(QStringLiteral("export.pdf")));
+        QFile pdf(path);
+        QVERIFY(pdf.open(QIODevice::ReadOnly));
+        const QByteArray bytes = pdf.readAll();
+        QVERIFY(bytes.startsWith("%PDF"));
+        QCOMPARE(bytes.count("/Type /Page\n") + bytes.count("/Type /Page\r") + bytes.count("/Type /Page "),
+                 qsizetype(13));
+        QVERIFY(m_page->exportPdfButton()->isEnabled());
+        m_page->formatTabs()->setCurrentIndex(0);
     }
 
     void editCropNeedsAPicture()

@@ -302,4 +302,15 @@ void printError(QTextStream &err, const Error &error, bool verbose)
         err << "detail: " << error.detail << Qt::endl;
 }
 
+std::optional<PrintFormat> findFormat(const QString &id, QTextStream &err)
+{
+    if (auto format = PrintFormat::find(id))
+        return format;
+    QStringList ids;
+    for (const PrintFormat &f : PrintFormat::builtIn())
+        ids.append(f.id);
+    err << "error: unknown format “" << id << "”; use " << ids.join(QStringLiteral(", ")) << Qt::endl;
+    return std::nullopt;
+}
+
 } // namespace CalStudio::Cli

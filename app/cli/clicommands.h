@@ -1,10 +1,13 @@
 #pragma once
 
+#include "core/commerce/printformat.h"
 #include "core/common/error.h"
 
 #include <QJsonObject>
 #include <QStringList>
 #include <QTextStream>
+
+#include <optional>
 
 namespace CalStudio::Cli {
 
@@ -17,6 +20,9 @@ enum ExitCode {
 
 /// "error: <message>" on `err`, plus "detail: …" with --verbose.
 void printError(QTextStream &err, const Error &error, bool verbose);
+
+/// The built-in print format `id`, or nothing after telling `err` which ids exist.
+std::optional<PrintFormat> findFormat(const QString &id, QTextStream &err);
 
 /// Runs `calstudio-cli <arguments…>` (without the program name); output to out, messages to err.
 int run(const QStringList &arguments, QTextStream &out, QTextStream &err);

@@ -21,14 +21,6 @@ QString rectJson(const QRect &r)
     return QStringLiteral("{\"x\":%1,\"y\":%2,\"w\":%3,\"h\":%4}").arg(r.x()).arg(r.y()).arg(r.width()).arg(r.height());
 }
 
-QStringList formatIds()
-{
-    QStringList ids;
-    for (const PrintFormat &f : PrintFormat::builtIn())
-        ids.append(f.id);
-    return ids;
-}
-
 } // namespace
 
 int cropCommand(const QStringList &args, QTextStream &out, QTextStream &err, bool verbose)
@@ -49,12 +41,9 @@ int cropCommand(const QStringList &args, QTextStream &out, QTextStream &err, boo
     // The target first: a typo in the arguments should not cost a face detection.
     CropTarget target;
     if (p.isSet(formatOption)) {
-        const auto format = PrintFormat::find(p.value(formatOption));
-        if (!format) {
-            err << "unknown format “" << p.value(formatOption)
-                << "”; known formats: " << formatIds().join(QStringLiteral(", ")) << Qt::endl;
+        const auto format = findFormat(p.value(formatOption), err);
+        if (!format)
             return ExitCode::Usage;
-        }
         auto forPosition = CropTarget::forPosition(*format, 1);
         if (!forPosition) {
             printError(err, forPosition.error(), verbose);

@@ -27,15 +27,9 @@ int exportPdfCommand(const QStringList &args, QTextStream &out, QTextStream &err
         err << (p.errorText().isEmpty() ? QString() : p.errorText() + QLatin1Char('\n')) << usage << Qt::endl;
         return ExitCode::Usage;
     }
-    const auto format = PrintFormat::find(p.value(formatOption));
-    if (!format) {
-        QStringList ids;
-        for (const PrintFormat &f : PrintFormat::builtIn())
-            ids.append(f.id);
-        err << "error: unknown format “" << p.value(formatOption) << "”; use " << ids.join(QStringLiteral(", "))
-            << Qt::endl;
+    const auto format = findFormat(p.value(formatOption), err);
+    if (!format)
         return ExitCode::Usage;
-    }
 
     // Read-only: no lock is taken, so this works while the studio has the project open.
     auto store = ProjectStore::open(p.positionalArguments().constFirst(), ProjectStore::Access::ReadOnly);

@@ -73,15 +73,9 @@ int renderCommand(const QStringList &args, QTextStream &out, QTextStream &err, b
         err << (p.errorText().isEmpty() ? QString() : p.errorText() + QLatin1Char('\n')) << usage << Qt::endl;
         return ExitCode::Usage;
     }
-    const auto format = PrintFormat::find(p.value(formatOption));
-    if (!format) {
-        QStringList ids;
-        for (const PrintFormat &f : PrintFormat::builtIn())
-            ids.append(f.id);
-        err << "error: unknown format “" << p.value(formatOption) << "”; use " << ids.join(QStringLiteral(", "))
-            << Qt::endl;
+    const auto format = findFormat(p.value(formatOption), err);
+    if (!format)
         return ExitCode::Usage;
-    }
     const bool previews = p.isSet(previewsOption) || !p.isSet(printOption);
     const bool print = p.isSet(printOption) || !p.isSet(previewsOption);
     const QDir outDir(p.value(outOption));

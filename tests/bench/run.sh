@@ -160,7 +160,8 @@ else
             for (i = 2; i <= k; i++) for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
             return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
         }
-        END { for (i = 1; i <= n; i++) printf "%s %s %s %s\n", order[i], median(w[order[i]]), median(c[order[i]]), median(r[order[i]]) }' \
+        function largest(list,   a, k, i, m) { k = split(list, a, " "); m = a[1]; for (i = 2; i <= k; i++) if (a[i] + 0 > m + 0) m = a[i]; return m }
+        END { for (i = 1; i <= n; i++) printf "%s %s %s %s %s\n", order[i], median(w[order[i]]), median(c[order[i]]), median(r[order[i]]), largest(r[order[i]]) }' \
         >"$work/render-medians"
     awk -v runs="$render_runs" '
         BEGIN {
@@ -174,10 +175,10 @@ else
             what["seed"] = "reference, --detect per-master"
             what["seed-per-output"] = "reference, --detect per-output"
         }
-        { w[$1] = $2; c[$1] = $3; r[$1] = $4; keys[++n] = $1 }
+        { w[$1] = $2; c[$1] = $3; r[$1] = $4; top[$1] = $5; keys[++n] = $1 }
         END {
-            printf "%-48s %9s %9s %10s   (median of %d; MB = 2^20 bytes)\n", "command", "wall s", "cpu s", "peak MB", runs
-            for (i = 1; i <= n; i++) printf "%-48s %9.2f %9.2f %10.1f\n", what[keys[i]], w[keys[i]], c[keys[i]], r[keys[i]]
+            printf "%-48s %9s %9s %10s %10s   (median of %d; MB = 2^20 bytes)\n", "command", "wall s", "cpu s", "peak MB", "worst MB", runs
+            for (i = 1; i <= n; i++) printf "%-48s %9.2f %9.2f %10.1f %10.1f\n", what[keys[i]], w[keys[i]], c[keys[i]], r[keys[i]], top[keys[i]]
             if (!("ours" in w)) exit
             verdict = "reference per-master / ours (wall; target >= 3)"
             printf "%-56s %6.2f  %s\n", verdict, w["seed"] / w["ours"], (w["seed"] / w["ours"] >= 3 ? "met" : "MISSED")
@@ -185,10 +186,12 @@ else
             printf "%-56s %6.2f  %s\n", "libvips CLI / ours (wall; target > 1)", w["vips"] / w["ours"], (w["vips"] / w["ours"] > 1 ? "met" : "MISSED")
             printf "%-56s %6.2f\n", "reference per-master / ours with sharpening (wall)", w["seed"] / w["ours-sharpen"]
             printf "%-56s %6.2f  %s\n", "ours previews / decode floor (wall; target <= 1.5)", w["ours-previews"] / w["floor"], (w["ours-previews"] / w["floor"] <= 1.5 ? "met" : "MISSED")
+            printf "%-56s %6.2f\n", "ours previews / Pillow decode floor (wall)", w["ours-previews"] / w["floor-pillow"]
             printf "%-56s %6.2f\n", "libvips CLI previews / decode floor (wall)", w["vips-previews"] / w["floor"]
             printf "%-56s %6.2f\n", "reference per-master / ours (cpu)", c["seed"] / c["ours"]
             peak = (r["ours"] > r["ours-sharpen"]) ? r["ours"] : r["ours-sharpen"]
-            printf "%-56s %6.1f  %s\n", "ours peak RSS, MB (target < 300)", peak, (peak < 300 ? "met" : "MISSED")
+            worst = (top["ours"] > top["ours-sharpen"]) ? top["ours"] : top["ours-sharpen"]
+            printf "%-56s %6.1f  %s (worst run %.1f)\n", "ours peak RSS, median MB (target < 300)", peak, (peak < 300 ? "met" : "MISSED"), worst
         }' "$work/render-medians"
     echo "(peak RSS of the shell scripts is that of their largest single process; outputs in $render_data/out)"
     # After a crop edit the studio's preview must be back in under 100 ms (master kept open).

@@ -1,5 +1,7 @@
 #include "qml/pagepreviewjob.h"
 
+#include "core/imaging/draftlabel.h"
+
 #include "core/imaging/previewcache.h"
 #include "core/imaging/renderer.h"
 #include "core/project/projectstore.h"
@@ -153,6 +155,7 @@ PagePreviewResult PagePreviewJob::run(const PagePreviewRequest &request)
                 r.crop = work[i].out.photoCrop;
                 r.size = work[i].photoSize;
                 r.formatId = cacheFormatId(work[i].out.formatId, request.cropPage);
+                r.draftLabel = request.master.provider == QLatin1String("offline");
                 requests.append(r);
                 indices.append(i);
             }
@@ -185,10 +188,15 @@ PagePreviewResult PagePreviewJob::run(const PagePreviewRequest &request)
             const QRectF area = PagePhoto::photoArea(document, request.page, QSizeF(size));
             const QSize areaSize(qMax(1, int(std::lround(area.width()))), qMax(1, int(std::lround(area.height()))));
             QImage photo;
-            if (result.quick && w.out.plan && result.error.isNull())
+            if (result.quick && w.out.plan && result.error.isNull()) {
                 photo = cutFromCopy(request.reducedCopy, masterSize, w.out.photoCrop, areaSize);
-            else
+                // An offline draft keeps its label whatever the crop cut away (the cached pictures have it burned in).
+                if (request.master.provider == QLatin1String("offline") && !photo.isNull())
+                    if (auto labelled = DraftLabel::draw(photo))
+                        photo = *labelled;
+            } else {
                 photo = scaledTo(photos[i], areaSize);
+            }
             return PagePhoto::compose(document, request.page, size, photo);
         };
         w.out.tile = composeAt(request.tileEdge);

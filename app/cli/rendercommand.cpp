@@ -160,6 +160,9 @@ int renderCommand(const QStringList &args, QTextStream &out, QTextStream &err, b
                 outputs.append({plan->crop, plan->outputPixels, RenderKind::PrintPng, true, format->targetDpi,
                                 outDir.filePath(QStringLiteral("print/%1.png").arg(name))});
         }
+        // An offline draft stays labelled "Offline draft — not AI" whatever the crop cut away.
+        for (RenderOutput &o : outputs)
+            o.draftLabel = info->provider == QLatin1String("offline");
         auto result = master->render(outputs);
         if (!result) {
             fail(result.error());

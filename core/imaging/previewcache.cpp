@@ -139,7 +139,8 @@ QString PreviewCache::key(const PreviewRequest &request)
     QDataStream out(&canonical, QIODevice::WriteOnly);
     out.setVersion(QDataStream::Qt_6_4);
     out << QByteArrayLiteral("calstudio-preview") << qint32(FormatVersion) << qint32(Renderer::Version)
-        << request.masterHash << request.crop << request.size << qint32(request.kind) << request.formatId;
+        << request.masterHash << request.crop << request.size << qint32(request.kind) << request.formatId
+        << request.draftLabel;
     return QString::fromLatin1(
         QCryptographicHash::hash(canonical, QCryptographicHash::Sha256).toHex().left(kDigestHex));
 }
@@ -269,6 +270,7 @@ Result<QList<CachedPreview>> PreviewCache::getAllFrom(
                 output.crop = requests[i].crop;
                 output.size = requests[i].size;
                 output.kind = requests[i].kind;
+                output.draftLabel = requests[i].draftLabel;
                 outputs.append(output);
             }
             auto rendered = renderer->render(outputs);

@@ -24,6 +24,7 @@ struct PreviewRequest {
     QSize size; ///< exact pixel size of the preview (long edge ~1600 for pages, ~400 for thumbnails)
     QString formatId; ///< the print format (and position) the crop is for, e.g. "wall-portrait/3"
     RenderKind kind = RenderKind::ScreenPreview;
+    bool draftLabel = false; ///< an offline draft: burn its label in (RenderOutput::draftLabel)
 };
 
 /// A preview from PreviewCache.

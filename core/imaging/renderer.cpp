@@ -1,5 +1,6 @@
 #include "core/imaging/renderer.h"
 
+#include "core/imaging/draftlabel.h"
 #include "core/imaging/imaginglogging.h"
 #include "core/imaging/vipsinit.h"
 
@@ -312,6 +313,7 @@ struct Geometry {
     QRect crop;
     QSize size;
     bool sharpen = false;
+    bool draftLabel = false;
     friend bool operator==(const Geometry &, const Geometry &) = default;
 };
 
@@ -375,7 +377,35 @@ VImage scaledCrop(const VImage &master, const Geometry &g)
     return image;
 }
 
-/// Optional sharpening, then 8-bit sRGB whatever the steps before made.
+/// `image` (8-bit sRGB) with the offline-draft label burned in (through QImage: DraftLabel draws with OpenCV).
+VImage withDraftLabel(VImage image)
+{
+    if (image.bands() == 4)
+        image = image.flatten(VImage::option()->set("background", std::vector<double>{255, 255, 255}));
+    if (image.bands() != 3)
+        image = image.colourspace(VIPS_INTERPRETATION_sRGB).extract_band(0, VImage::option()->set("n", 3));
+    size_t bytes = 0;
+    void *data = image.write_to_memory(&bytes);
+    const QImage plain(static_cast<const uchar *>(data), image.width(), image.height(), image.width() * 3,
+                       QImage::Format_RGB888, [](void *p) { g_free(p); }, data);
+    auto labelled = DraftLabel::draw(plain);
+    if (!labelled)
+        throw VError(labelled.error().detail.toStdString());
+    // Back into libvips, which wants rows without QImage's 4-byte padding.
+    const QImage &out = *labelled;
+    const qsizetype row = qsizetype(out.width()) * 3;
+    QByteArray tight(row * out.height(), Qt::Uninitialized);
+    for (int y = 0; y < out.height(); ++y)
+        std::memcpy(tight.data() + y * row, out.constScanLine(y), size_t(row));
+    // new_from_memory does not copy: copy_memory() makes the image own its pixels before `tight` goes.
+    VImage result = VImage::new_from_memory(tight.data(), size_t(tight.size()), out.width(), out.height(), 3,
+                                            VIPS_FORMAT_UCHAR)
+                        .copy(VImage::option()->set("interpretation", VIPS_INTERPRETATION_sRGB))
+                        .copy_memory();
+    return result;
+}
+
+/// Optional sharpening, then 8-bit sRGB whatever the steps before made, then the draft label if asked for.
 VImage finished(VImage image, const Geometry &g)
 {
     if (g.sharpen)
@@ -384,6 +414,8 @@ VImage finished(VImage image, const Geometry &g)
         image = image.colourspace(VIPS_INTERPRETATION_sRGB);
     if (image.format() != VIPS_FORMAT_UCHAR)
         image = image.cast(VIPS_FORMAT_UCHAR);
+    if (g.draftLabel)
+        image = withDraftLabel(image);
     return image;
 }
 
@@ -544,7 +576,7 @@ Result<QList<RenderedOutput>> Renderer::renderFrom(std::shared_ptr<const Private
     QList<Geometry> groups;
     QList<qsizetype> groupOf;
     for (const RenderOutput &o : outputs) {
-        const Geometry g { o.crop, o.size, o.sharpen };
+        const Geometry g { o.crop, o.size, o.sharpen, o.draftLabel };
         qsizetype index = groups.indexOf(g);
         if (index < 0) {
             index = groups.size();

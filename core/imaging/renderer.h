@@ -39,6 +39,12 @@ struct RenderOutput {
      * RenderedOutput::bytes instead.
      */
     QString path;
+    /**
+     * Burn the "Offline draft — not AI" label (DraftLabel) into the result:
+     * set for every output of an offline draft master, whose own label a
+     * crop may cut away, so no draft is ever mistaken for a generated picture.
+     */
+    bool draftLabel = false;
 };
 
 /// What became of one RenderOutput.
@@ -100,7 +106,7 @@ struct RenderedOutput {
 class Renderer {
 public:
     /// Changes whenever outputs for the same request would differ; part of PreviewCache keys.
-    static constexpr int Version = 1;
+    static constexpr int Version = 2; // 2: offline drafts labelled on every output
     /// Masters are 4096²; this leaves room for larger ones but refuses decompression bombs.
     static constexpr qint64 MaxMasterPixels = 16384LL * 16384;
     static constexpr int MaxOutputSide = 16384;

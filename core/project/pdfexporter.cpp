@@ -295,8 +295,9 @@ Result<PagePhoto> makePhoto(const PdfExportRequest &request, const PdfPageSource
 
     // PNG, not a print JPEG: decoded again below, it reaches Qt's PDF writer as the exact lossless
     // pixels, so the only lossy step is the writer's own JPEG (see the class comment).
-    const RenderOutput output { photo.crop, pixels, RenderKind::PrintPng, request.options.sharpen,
+    RenderOutput output { photo.crop, pixels, RenderKind::PrintPng, request.options.sharpen,
         request.format.targetDpi, QString() };
+    output.draftLabel = info.provider == QLatin1String("offline"); // a draft stays labelled, whatever the crop
     auto rendered = std::move(*master).render(QList<RenderOutput> { output });
     if (!rendered)
         return rendered.error();

@@ -1,4 +1,5 @@
 #include "core/imaging/imagedecoder.h"
+#include "core/imaging/draftlabel.h"
 #include "core/imaging/renderer.h"
 
 #include <QBuffer>
@@ -255,6 +256,32 @@ private Q_SLOTS:
                                .arg(outputs[i].size.height())
                                .arg(outputs[i].crop.width())
                                .arg(outputs[i].crop.height())));
+    }
+
+    // An offline draft's label is burned into every output, whatever the crop cut away from the master's own.
+    void draftLabelIsBurnedIn()
+    {
+        QImage plain(800, 800, QImage::Format_RGB888);
+        plain.fill(QColor(40, 160, 90));
+        const QByteArray master = masterPng(plain);
+        RenderOutput output;
+        output.crop = QRect(100, 100, 400, 300); // nowhere near the master's bottom band or corner tag
+        output.size = QSize(800, 600);
+        output.kind = RenderKind::PrintPng;
+        const auto without = Renderer::render(master, {output});
+        QVERIFY2(without, why(without));
+        output.draftLabel = true;
+        const auto with = Renderer::render(master, {output});
+        QVERIFY2(with, why(with));
+        const QImage a = QImage::fromData(without->first().bytes).convertToFormat(QImage::Format_RGB888);
+        const QImage b = QImage::fromData(with->first().bytes).convertToFormat(QImage::Format_RGB888);
+        QCOMPARE(b.size(), QSize(800, 600));
+        // Unlabelled: one flat colour. Labelled: the dark band across the bottom, where DraftLabel puts it.
+        const QRect band = DraftLabel::bandRect(b.size());
+        const QColor inBand = b.pixelColor(band.left() + 2, band.center().y());
+        QVERIFY(qAbs(a.pixelColor(band.left() + 2, band.center().y()).green() - 160) < 8);
+        QVERIFY2(inBand.green() < 100, qPrintable(inBand.name()));
+        QCOMPARE(b.pixelColor(400, 100), a.pixelColor(400, 100)); // the picture itself is untouched above it
     }
 
     void cropIsApplied_data()

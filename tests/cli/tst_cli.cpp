@@ -26,7 +26,8 @@ Run cli(const QStringList &args)
     QProcess p;
     p.start(QStringLiteral(CALSTUDIO_CLI_PATH), args);
     Run r;
-    if (!p.waitForFinished(30000))
+    // Generous: under ASan on a busy machine a generate or render run takes tens of seconds.
+    if (!p.waitForFinished(180000))
         return r;
     r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
     r.out = p.readAllStandardOutput();

@@ -26,14 +26,6 @@ QString tr(const char *text)
     return QCoreApplication::translate("CalStudio::ImageDecoder", text);
 }
 
-/// Takes libvips' (process-wide) error text and clears it so the next failure starts clean.
-QString takeVipsError(const VError *e = nullptr)
-{
-    QString text = e ? QString::fromUtf8(e->what()) : QString::fromUtf8(vips_error_buffer());
-    vips_error_clear();
-    return text.trimmed();
-}
-
 // ---- errors ---------------------------------------------------------------
 
 Error emptyError()
@@ -240,7 +232,7 @@ Result<ImageProbe> probeSource(const QByteArray &bytes, const ImageLimits &limit
                              .arg(limits.minShortEdge)};
         return probe;
     } catch (const VError &e) {
-        return loadError(takeVipsError(&e));
+        return loadError(VipsInit::takeError(&e));
     }
 }
 
@@ -269,7 +261,7 @@ VImage toSrgb8(VImage image)
         } catch (const VError &e) {
             // A broken profile should not cost the user the photo: fall back to
             // the image's own colour space, as if there were no profile.
-            qCInfo(lcImaging) << "ignoring unusable ICC profile:" << takeVipsError(&e);
+            qCInfo(lcImaging) << "ignoring unusable ICC profile:" << VipsInit::takeError(&e);
         }
     }
     if (image.interpretation() != VIPS_INTERPRETATION_sRGB || image.format() != VIPS_FORMAT_UCHAR) {
@@ -328,7 +320,7 @@ Result<Pixels> decodePixels(const QByteArray &bytes, const ImageLimits &limits, 
             return unreadableError(QStringLiteral("unexpected buffer size %1").arg(size));
         return pixels;
     } catch (const VError &e) {
-        return loadError(takeVipsError(&e));
+        return loadError(VipsInit::takeError(&e));
     }
 }
 
@@ -415,7 +407,7 @@ Result<QByteArray> encodePixels(const void *data, int width, int height, int ban
         QByteArray bytes(static_cast<const char *>(out), qsizetype(length));
         return png ? bytes : withIccProfile(bytes, srgbProfile());
     } catch (const VError &e) {
-        return unreadableError(takeVipsError(&e));
+        return unreadableError(VipsInit::takeError(&e));
     }
 }
 

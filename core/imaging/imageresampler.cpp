@@ -18,12 +18,6 @@ QString tr(const char *text)
     return QCoreApplication::translate("CalStudio::ImageResampler", text);
 }
 
-QString takeVipsError(const vips::VError &e)
-{
-    QString detail = QString::fromUtf8(e.what()).trimmed();
-    vips_error_clear();
-    return detail;
-}
 } // namespace
 
 ImageLimits ImageResampler::masterInputLimits()
@@ -99,7 +93,7 @@ Result<SquareMaster> resampleSquare(const QImage &source, const QRect &square, i
             std::copy_n(static_cast<const uchar *>(raw) + size_t(y) * side * 3, size_t(side) * 3, result.scanLine(y));
         g_free(raw);
     } catch (const vips::VError &e) {
-        return Error(QStringLiteral("resample_failed"), tr("The image could not be resized."), takeVipsError(e));
+        return Error(QStringLiteral("resample_failed"), tr("The image could not be resized."), VipsInit::takeError(&e));
     }
     auto png = ImageDecoder::encodeImage(result, true);
     if (!png)

@@ -33,13 +33,6 @@ QString tr(const char *text)
     return QCoreApplication::translate("CalStudio::Renderer", text);
 }
 
-QString takeVipsError(const VError *e = nullptr)
-{
-    QString text = e ? QString::fromUtf8(e->what()) : QString::fromUtf8(vips_error_buffer());
-    vips_error_clear();
-    return text.trimmed();
-}
-
 /**
  * Memory the process frees must go back to the system, or a render run's
  * peak grows master by master. Two glibc habits stand in the way:
@@ -510,7 +503,7 @@ Result<Renderer> Renderer::load(const QByteArray &masterBytes)
                     image = image.icc_transform("srgb",
                         VImage::option()->set("embedded", true)->set("depth", 8)->set("intent", VIPS_INTENT_RELATIVE));
                 } catch (const VError &e) {
-                    qCInfo(lcImaging) << "ignoring unusable ICC profile of a master:" << takeVipsError(&e);
+                    qCInfo(lcImaging) << "ignoring unusable ICC profile of a master:" << VipsInit::takeError(&e);
                 }
             }
         }
@@ -539,7 +532,7 @@ Result<Renderer> Renderer::load(const QByteArray &masterBytes)
             return renderFailed(QStringLiteral("unexpected master layout: %1 bands").arg(d->image.bands()));
         return Renderer(std::move(d));
     } catch (const VError &e) {
-        return corruptMaster(takeVipsError(&e));
+        return corruptMaster(VipsInit::takeError(&e));
     }
 }
 
@@ -608,7 +601,7 @@ Result<QList<RenderedOutput>> Renderer::renderFrom(std::shared_ptr<const Private
                     pixels = pixels.copy_memory();
             }
         } catch (const VError &e) {
-            return renderFailed(takeVipsError(&e));
+            return renderFailed(VipsInit::takeError(&e));
         }
         if (last)
             d.reset(); // frees the master when this was its last holder
@@ -636,7 +629,7 @@ Result<QList<RenderedOutput>> Renderer::renderFrom(std::shared_ptr<const Private
             try {
                 encode(withResolution(pixels, output), output.kind, sink);
             } catch (const VError &e) {
-                const QString detail = takeVipsError(&e);
+                const QString detail = VipsInit::takeError(&e);
                 if (toFile && sink.failed())
                     return writeError(output.path, file.error(), file.errorString());
                 return renderFailed(detail);
@@ -678,7 +671,7 @@ QImage Renderer::scaledCopy(int maxLongEdge) const
         result.setColorSpace(QColorSpace::SRgb);
         return result;
     } catch (const VError &e) {
-        qCWarning(lcImaging) << "scaled copy failed:" << takeVipsError(&e);
+        qCWarning(lcImaging) << "scaled copy failed:" << VipsInit::takeError(&e);
         return {};
     }
 }

@@ -54,4 +54,11 @@ bool VipsInit::ensure()
     return ready;
 }
 
+QString VipsInit::takeError(const vips::VError *error)
+{
+    QString text = error ? QString::fromUtf8(error->what()) : QString::fromUtf8(vips_error_buffer());
+    vips_error_clear();
+    return text.trimmed();
+}
+
 } // namespace CalStudio

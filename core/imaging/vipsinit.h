@@ -1,5 +1,11 @@
 #pragma once
 
+#include <QString>
+
+namespace vips {
+class VError;
+}
+
 namespace CalStudio {
 
 /**
@@ -15,6 +21,12 @@ class VipsInit {
 public:
     /// True when libvips is ready; false (and logged once) if it could not start.
     static bool ensure();
+    /**
+     * libvips' (process-wide) error text — of `error` when given, else its
+     * error buffer — cleared afterwards so the next failure starts clean.
+     * For Error::detail, never for users.
+     */
+    static QString takeError(const vips::VError *error = nullptr);
 };
 
 } // namespace CalStudio

@@ -20,12 +20,15 @@ const QList<ScenarioInfo> &scenarioTable()
         {"invalid-key", "the key is refused: 401 in the API's shape (Gemini: 400 API_KEY_INVALID)"},
         {"permission", "403: the key may not use this model (Gemini PERMISSION_DENIED, OpenAI org not verified)"},
         {"not-found", "404: unknown model"},
-        {"rate-limit", "429 with a retry hint (Retry-After: 7; Gemini RetryInfo 7s; fal Retry-After: 5)"},
+        {"rate-limit", "429 with a retry hint (Retry-After: 7; Gemini RetryInfo 7s; fal Retry-After: 5; "
+                       "Stripe code rate_limit with Retry-After: 1)"},
         {"rate-limit-no-hint", "429 without any retry hint"},
         {"quota", "billing or quota used up (Gemini daily quota, OpenAI insufficient_quota, Replicate 402, "
                   "fal 403 \"User is locked\")"},
         {"bad-request", "invalid input: 400 (Gemini, OpenAI) or 422 (Replicate invalid_fields, fal FastAPI detail[])"},
-        {"server-error", "500 with a JSON body"},
+        {"server-error", "500 with a JSON body (Stripe: api_error, saved under the Idempotency-Key as Stripe "
+                         "saves 500s)"},
+        {"lock-timeout", "429 with code lock_timeout (Stripe's lock contention)"},
         {"unavailable", "503: overloaded"},
         {"html-502", "502 with an HTML body, as a proxy sends it"},
         {"prompt-block", "the prompt is refused (Gemini promptFeedback.blockReason, OpenAI moderation_blocked, "
@@ -42,8 +45,9 @@ const QList<ScenarioInfo> &scenarioTable()
         {"expired", "the output URL has already expired (404)"},
         {"sync", "the prediction finishes within Prefer: wait (no polling)"},
         {"slow", "the answer (for Replicate and fal the submit answer) comes after delay ms, 10 s by default: "
-                 "beyond a short client timeout"},
-        {"drop", "the connection is closed without an answer (after delay ms)"},
+                 "beyond a short client timeout (Stripe: the request executes at once and its Idempotency-Key "
+                 "stays in flight until the answer is sent)"},
+        {"drop", "the connection is closed without an answer (after delay ms; Stripe: after executing)"},
         {"huge", "a noisy 4K image of about 16 MB of PNG (Gemini, OpenAI: base64 in the JSON; Replicate, fal: "
                  "the output file); ask for 4K to get 4096 px"},
     };
@@ -69,6 +73,10 @@ const QHash<QString, QStringList> &scenariosByApi()
              + QStringList{QStringLiteral("output-array"), QStringLiteral("expired"), QStringLiteral("sync")}},
         {QStringLiteral("fal"),
          common + queued + QStringList{QStringLiteral("nsfw-flag"), QStringLiteral("result-error")}},
+        {QStringLiteral("stripe"),
+         QStringList{QStringLiteral("invalid-key"), QStringLiteral("rate-limit"), QStringLiteral("rate-limit-no-hint"),
+                     QStringLiteral("lock-timeout"), QStringLiteral("server-error"), QStringLiteral("unavailable"),
+                     QStringLiteral("html-502"), QStringLiteral("slow"), QStringLiteral("drop")}},
     };
     return byApi;
 }
@@ -78,7 +86,7 @@ const QHash<QString, QStringList> &scenariosByApi()
 const QStringList &FaultPlan::apis()
 {
     static const QStringList names{QStringLiteral("gemini"), QStringLiteral("openai"), QStringLiteral("replicate"),
-                                   QStringLiteral("fal")};
+                                   QStringLiteral("fal"), QStringLiteral("stripe")};
     return names;
 }
 
@@ -258,6 +266,9 @@ std::optional<Fault> FaultPlan::take(const QString &api)
     for (qsizetype i = 0; i < m_faults.size(); ++i) {
         Fault &fault = m_faults[i];
         if (!fault.api.isEmpty() && fault.api != api)
+            continue;
+        // A fault for any API waits for one that implements it (a Gemini scenario never reaches Stripe).
+        if (fault.api.isEmpty() && !scenariosFor(api).contains(fault.scenario))
             continue;
         const Fault result = fault;
         if (fault.count > 0 && --fault.count == 0)

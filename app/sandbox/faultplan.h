@@ -12,12 +12,14 @@ namespace CalStudio {
 
 /**
  * One scripted misbehaviour. `api` limits it to "gemini", "openai",
- * "replicate" or "fal" (empty = the next request of any API); `count` is how
+ * "replicate", "fal" or "stripe" (empty = the next request of any API that
+ * implements the scenario); `count` is how
  * many requests it affects (-1 = every request until cleared); `delay` is
  * waited before the (possibly faulty) answer is sent. The Gemini and OpenAI
  * fakes take a fault on every request; the Replicate and fal.ai fakes take it
  * when a job is submitted, and it then shapes that job's whole life (its
- * polls, result and output file).
+ * polls, result and output file); the Stripe fake takes it on every `/v1/`
+ * API request (not on the hosted page or the control routes).
  */
 struct Fault {
     QString api;
@@ -32,16 +34,18 @@ struct Fault {
  * at run time. Each API accepts the scenarios its fake implements, in its own
  * wire shape (scenariosFor(); what each does: helpText()):
  *
- * - all four: invalid-key, permission, not-found, rate-limit, quota,
- *   bad-request, server-error, unavailable, html-502, prompt-block, safety,
- *   slow, drop, huge;
+ * - the four image APIs: invalid-key, permission, not-found, rate-limit,
+ *   quota, bad-request, server-error, unavailable, html-502, prompt-block,
+ *   safety, slow, drop, huge;
  * - gemini: text-only, thoughts;
  * - replicate and fal: rate-limit-no-hint, text-only, stuck-processing;
- *   replicate: output-array, expired, sync; fal: nsfw-flag, result-error.
+ *   replicate: output-array, expired, sync; fal: nsfw-flag, result-error;
+ * - stripe: invalid-key, rate-limit, rate-limit-no-hint, lock-timeout,
+ *   server-error, unavailable, html-502, slow, drop.
  */
 class FaultPlan {
 public:
-    /// "gemini", "openai", "replicate", "fal".
+    /// "gemini", "openai", "replicate", "fal", "stripe".
     static const QStringList &apis();
     /// Every scenario some fake implements.
     static const QStringList &knownScenarios();
@@ -60,7 +64,8 @@ public:
     /// Applies a control request: a fault object, or `{"clear":bool,"faults":[…]}`. Returns an error text or empty.
     QString apply(const QByteArray &json);
 
-    /// The fault for the next request of `api`, if any; consumes one use of it.
+    /// The fault for the next request of `api`, if any (a fault without an api only when `api`
+    /// implements its scenario); consumes one use of it.
     std::optional<Fault> take(const QString &api);
 
     [[nodiscard]] QJsonArray toJson() const;

@@ -1,7 +1,9 @@
-// calstudio-sandbox: serves the Gemini, OpenAI, Replicate and fal.ai image API fakes on loopback
-// for demos and end-to-end runs. Options and wiring only; the behaviour lives in calstudio_sandbox_lib.
+// calstudio-sandbox: serves the Gemini, OpenAI, Replicate and fal.ai image API fakes and the Stripe
+// Checkout fake on loopback for demos and end-to-end runs. Options and wiring only; the behaviour lives in calstudio_sandbox_lib.
 #include "app/sandbox/faultplan.h"
 #include "app/sandbox/sandboxserver.h"
+#include "app/sandbox/stripecheckoutsession.h"
+#include "app/sandbox/stripefake.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -21,16 +23,24 @@ int main(int argc, char *argv[])
     parser.setApplicationDescription(
         QStringLiteral("Loopback fakes of the Gemini (POST /v1beta/models/{model}:generateContent) and OpenAI "
                        "(POST /v1/images/edits) image APIs, Replicate predictions (/v1/predictions…) and the fal.ai "
-                       "queue (under /fal/).\n\n"
+                       "queue (under /fal/), and Stripe Checkout (POST /v1/checkout/sessions, …, a hosted page at "
+                       "/c/pay/{id} and signed webhooks; control API under /_sandbox/stripe/, documented in "
+                       "app/sandbox/stripefake.h).\n\n"
                        "Faults are scripted with --fault at start-up or at run time with POST /_sandbox/faults "
                        "({\"clear\":true,\"faults\":[{\"api\":\"replicate\",\"scenario\":\"rate-limit\","
                        "\"count\":1,\"delayMs\":0}]}); GET lists them, DELETE clears them. Each fake answers in "
-                       "its API's own wire shape.\n\n")
+                       "its API's own wire shape.\n\n"
+                       "Stripe control: POST /_sandbox/stripe/webhook {url,secret}; POST "
+                       "/_sandbox/stripe/sessions/{id}/complete {payment_status,shipping_option,amount_total,currency}; "
+                       "…/async_payment_succeeded, …/async_payment_failed, …/expire; POST /_sandbox/stripe/delivery "
+                       "{mode: normal|duplicates|roll_secret|wrong_secret|stale|hold, count, new_secret}; POST "
+                       "/_sandbox/stripe/release; GET /_sandbox/stripe/events, POST …/events/{id}/resend; GET "
+                       "/_sandbox/stripe/deliveries; POST /_sandbox/stripe/reset.\n\n")
         + FaultPlan::helpText());
     parser.addHelpOption();
     const QCommandLineOption portOption(QStringLiteral("port"), QStringLiteral("TCP port on 127.0.0.1 (0 = OS-chosen)."),
                                         QStringLiteral("port"), QStringLiteral("0"));
-    const QCommandLineOption keyOption(QStringLiteral("key"), QStringLiteral("The API key the fakes accept."),
+    const QCommandLineOption keyOption(QStringLiteral("key"), QStringLiteral("The API key the image fakes accept."),
                                        QStringLiteral("key"), QStringLiteral("sandbox-key"));
     const QCommandLineOption faultOption(
         QStringLiteral("fault"),
@@ -38,7 +48,23 @@ int main(int argc, char *argv[])
                        "(none = the next request of any API; count -1 = always). Scenarios: see above.")
             .arg(FaultPlan::apis().join(QStringLiteral(", "))),
         QStringLiteral("spec"));
-    parser.addOptions({portOption, keyOption, faultOption});
+    const QCommandLineOption stripeKeyOption(QStringLiteral("stripe-key"),
+                                             QStringLiteral("The secret key the Stripe fake accepts."),
+                                             QStringLiteral("key"), QString::fromLatin1(StripeFake::DefaultKey));
+    const QCommandLineOption webhookUrlOption(QStringLiteral("stripe-webhook-url"),
+                                              QStringLiteral("Where the Stripe fake delivers its events (none = "
+                                                             "events are only listed at /_sandbox/stripe/events)."),
+                                              QStringLiteral("url"));
+    const QCommandLineOption webhookSecretOption(QStringLiteral("stripe-webhook-secret"),
+                                                 QStringLiteral("The endpoint secret events are signed with."),
+                                                 QStringLiteral("whsec"), QStringLiteral("whsec_sandbox"));
+    const QCommandLineOption stripeVersionOption(
+        QStringLiteral("stripe-api-version"),
+        QStringLiteral("The Stripe account's default API version (used without a Stripe-Version header, and for "
+                       "events)."),
+        QStringLiteral("version"), QString::fromLatin1(StripeFake::DefaultVersion));
+    parser.addOptions({portOption, keyOption, faultOption, stripeKeyOption, webhookUrlOption, webhookSecretOption,
+                       stripeVersionOption});
     parser.process(app);
 
     bool portOk = false;
@@ -49,6 +75,21 @@ int main(int argc, char *argv[])
     }
 
     SandboxServer server(parser.value(keyOption));
+    server.setStripeKey(parser.value(stripeKeyOption));
+    const QString stripeVersion = parser.value(stripeVersionOption);
+    if (!StripeCheckoutSession::isValidVersion(stripeVersion)) {
+        std::fprintf(stderr, "calstudio-sandbox: --stripe-api-version must look like 2026-03-25.dahlia\n");
+        return 2;
+    }
+    server.stripe().setDefaultApiVersion(stripeVersion);
+    if (parser.isSet(webhookUrlOption)) {
+        const QUrl url(parser.value(webhookUrlOption), QUrl::StrictMode);
+        if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))) {
+            std::fprintf(stderr, "calstudio-sandbox: --stripe-webhook-url must be an http(s) URL\n");
+            return 2;
+        }
+        server.setStripeWebhook(url, parser.value(webhookSecretOption).toUtf8());
+    }
     const QStringList faults = parser.values(faultOption);
     for (const QString &spec : faults) {
         QString error;

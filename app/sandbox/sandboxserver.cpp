@@ -6,6 +6,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QPointer>
+#include <QScopeGuard>
 #include <QTcpSocket>
 #include <QTimer>
 
@@ -46,6 +47,7 @@ SandboxServer::SandboxServer(const QString &validKey)
     , m_openai(&m_faults, validKey)
     , m_replicate(&m_faults, validKey)
     , m_fal(&m_faults, validKey)
+    , m_stripe(&m_faults, &m_stripeWebhooks)
 {
     installRoutes();
 }
@@ -53,6 +55,14 @@ SandboxServer::SandboxServer(const QString &validKey)
 quint16 SandboxServer::listen(const QHostAddress &address, quint16 port)
 {
     return m_http.listen(address, port);
+}
+
+void SandboxServer::setStripeWebhook(const QUrl &url, const QByteArray &secret)
+{
+    if (url.isEmpty())
+        m_stripeWebhooks.setEndpoints({});
+    else
+        m_stripeWebhooks.setEndpoints({StripeWebhookSender::Endpoint{url, secret}});
 }
 
 SandboxRequest SandboxServer::toSandboxRequest(const QHttpServerRequest &request)
@@ -103,6 +113,8 @@ void SandboxServer::installRoutes()
                          add(QStringLiteral("replicate"), r);
                      for (const SandboxRequest &r : m_fal.requests())
                          add(QStringLiteral("fal"), r);
+                     for (const SandboxRequest &r : m_stripe.requests())
+                         add(QStringLiteral("stripe"), r);
                      deliver(jsonReply(200, QJsonObject{{QStringLiteral("requests"), list}}), std::move(responder));
                  });
     m_http.setMissingHandler([this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
@@ -111,6 +123,10 @@ void SandboxServer::installRoutes()
         if (path.startsWith(QLatin1String("/v1/models/")) || path == QLatin1String("/v1/predictions")
             || path.startsWith(QLatin1String("/v1/predictions/")) || path.startsWith(QLatin1String(ReplicateFake::FilePrefix))) {
             deliver(m_replicate.handle(toSandboxRequest(request)), std::move(responder));
+            return;
+        }
+        if (StripeFake::handles(path)) {
+            deliver(m_stripe.handle(toSandboxRequest(request)), std::move(responder));
             return;
         }
         if (path.startsWith(QLatin1String(FalFake::PathPrefix) + QLatin1Char('/'))) {
@@ -146,6 +162,11 @@ void SandboxServer::deliver(SandboxReply reply, QHttpServerResponder &&responder
     auto shared = std::make_shared<QHttpServerResponder>(std::move(responder));
     QPointer<QTcpSocket> socket = shared->socket();
     auto send = [shared, socket, reply = std::move(reply)]() mutable {
+        // Whatever happens below, the request is no longer in flight for the fake.
+        const auto finished = qScopeGuard([&reply] {
+            if (reply.finished)
+                reply.finished();
+        });
         if (!socket || socket->state() != QAbstractSocket::ConnectedState)
             return;
         if (reply.drop) {

@@ -6,6 +6,8 @@
 #include "app/sandbox/openaifake.h"
 #include "app/sandbox/replicatefake.h"
 #include "app/sandbox/sandboxtypes.h"
+#include "app/sandbox/stripefake.h"
+#include "app/sandbox/stripewebhooksender.h"
 
 #include <QHostAddress>
 #include <QHttpServer>
@@ -16,18 +18,21 @@ class QHttpServerResponder;
 namespace CalStudio {
 
 /**
- * The sandbox's routes on one QHttpServer: Gemini, OpenAI, Replicate and fal.ai
- * fakes (the last two are reached by path prefix: `/v1/models/`, `/v1/predictions`,
- * `/replicate-files/` and `/fal/`, whose variable-depth paths QHttpServer 6.4
- * routes cannot express) plus the
- * control endpoints `POST|GET|DELETE /_sandbox/faults` and
- * `GET /_sandbox/requests`. Used by calstudio-sandbox and, in-process on an
+ * The sandbox's routes on one QHttpServer: Gemini, OpenAI, Replicate, fal.ai
+ * and Stripe fakes (the last three are reached by path prefix: `/v1/models/`,
+ * `/v1/predictions`, `/replicate-files/`, `/fal/`, and for Stripe
+ * `/v1/checkout/`, `/v1/refunds`, `/v1/payment_intents/`, `/c/pay/` and
+ * `/_sandbox/stripe/`, whose variable-depth paths QHttpServer 6.4 routes cannot
+ * express) plus the control endpoints `POST|GET|DELETE /_sandbox/faults` and
+ * `GET /_sandbox/requests`. The Stripe fake's webhooks go out through a
+ * StripeWebhookSender living on the server's thread. Used by calstudio-sandbox and, in-process on an
  * OS-chosen port, by the provider tests. Route lambdas only convert the
  * request and hand it to a fake; delivery of a SandboxReply (delays, dropped
  * connections) happens in deliver().
  */
 class SandboxServer {
 public:
+    /// `validKey` is the image fakes' key; the Stripe fake accepts setStripeKey() (default sk_test_sandbox).
     explicit SandboxServer(const QString &validKey = QStringLiteral("sandbox-key"));
 
     /// Listens on `address:port` (0 = OS-chosen); returns the port, 0 on failure.
@@ -38,6 +43,11 @@ public:
     OpenAIFake &openai() { return m_openai; }
     ReplicateFake &replicate() { return m_replicate; }
     FalFake &fal() { return m_fal; }
+    StripeFake &stripe() { return m_stripe; }
+    StripeWebhookSender &stripeWebhooks() { return m_stripeWebhooks; }
+    void setStripeKey(const QString &key) { m_stripe.setSecretKey(key); }
+    /// Replaces the Stripe webhook endpoints with one (an empty url clears them).
+    void setStripeWebhook(const QUrl &url, const QByteArray &secret);
 
     static SandboxRequest toSandboxRequest(const QHttpServerRequest &request);
 
@@ -51,6 +61,8 @@ private:
     OpenAIFake m_openai;
     ReplicateFake m_replicate;
     FalFake m_fal;
+    StripeWebhookSender m_stripeWebhooks;
+    StripeFake m_stripe;
     QHttpServer m_http;
 };
 

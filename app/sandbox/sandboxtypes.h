@@ -7,6 +7,7 @@
 #include <QUrlQuery>
 
 #include <chrono>
+#include <functional>
 
 namespace CalStudio {
 
@@ -39,6 +40,9 @@ struct SandboxReply {
     SandboxHeaders headers;
     std::chrono::milliseconds delay{0}; ///< wait this long before answering (slow-answer faults)
     bool drop = false; ///< close the connection without answering (after `delay`)
+    /// Called once the reply was written or dropped, or its client was found gone (after `delay`):
+    /// how a fake learns that a delayed request is no longer in flight (Stripe idempotency).
+    std::function<void()> finished;
 
     [[nodiscard]] QByteArray header(const QByteArray &name) const
     {

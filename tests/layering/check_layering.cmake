@@ -59,6 +59,7 @@ set(allowed_calstudio_imaging calstudio_common calstudio_commerce)
 set(allowed_calstudio_project calstudio_common calstudio_commerce calstudio_calendar calstudio_imaging)
 set(allowed_calstudio_generation calstudio_common calstudio_commerce calstudio_calendar calstudio_imaging
     calstudio_project)
+set(allowed_calstudio_companion calstudio_common calstudio_commerce)
 # Everything (not only core libraries) core/commerce may link.
 set(allowed_all_calstudio_commerce calstudio_common Qt6::Core)
 

@@ -1,0 +1,693 @@
+#include "core/companion/orderstore.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QThread>
+#include <QUuid>
+
+namespace CalStudio {
+
+namespace {
+
+constexpr auto OrderColumns =
+    "id, token_hash, status, format_id, quantity, title, client_reference, quote_json, checkout_attempt, "
+    "stripe_session_id, checkout_url, session_expires_at, payment_intent, amount_paid, currency, "
+    "shipping_json, contact_json, flag, created_at, updated_at";
+
+/// Columns a Transition or update() may set, and whether they hold JSON.
+const QStringList &settableColumns()
+{
+    static const QStringList columns = {
+        QStringLiteral("stripe_session_id"), QStringLiteral("checkout_url"), QStringLiteral("session_expires_at"),
+        QStringLiteral("quote_json"), QStringLiteral("payment_intent"), QStringLiteral("amount_paid"),
+        QStringLiteral("currency"), QStringLiteral("shipping_json"), QStringLiteral("contact_json"),
+        QStringLiteral("flag"),
+    };
+    return columns;
+}
+
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+Error dbError(const QSqlError &error, const QString &what)
+{
+    return Error(QStringLiteral("database_error"),
+        QStringLiteral("The order database could not %1. The request changed nothing; try again, and if it keeps "
+                       "failing check the server's database.")
+            .arg(what),
+        error.text());
+}
+
+QString jsonText(const QJsonObject &object)
+{
+    return object.isEmpty() ? QString() : QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
+QJsonObject jsonObject(const QVariant &text)
+{
+    return QJsonDocument::fromJson(text.toString().toUtf8()).object();
+}
+
+OrderRecord orderFromRow(const QSqlQuery &q)
+{
+    OrderRecord o;
+    o.id = q.value(0).toString();
+    o.tokenHash = q.value(1).toString().toLatin1();
+    o.status = orderStatusFromId(q.value(2).toString()).value_or(OrderStatus::Draft);
+    o.formatId = q.value(3).toString();
+    o.quantity = q.value(4).toInt();
+    o.title = q.value(5).toString();
+    o.clientReference = q.value(6).toString();
+    o.quote = jsonObject(q.value(7));
+    o.checkoutAttempt = q.value(8).toInt();
+    o.sessionId = q.value(9).toString();
+    o.checkoutUrl = q.value(10).toString();
+    o.sessionExpiresAt = q.value(11).toLongLong();
+    o.paymentIntent = q.value(12).toString();
+    o.amountPaid = q.value(13).toLongLong();
+    o.currency = q.value(14).toString();
+    o.shipping = jsonObject(q.value(15));
+    o.contact = jsonObject(q.value(16));
+    o.flag = q.value(17).toString();
+    o.createdAt = q.value(18).toLongLong();
+    o.updatedAt = q.value(19).toLongLong();
+    return o;
+}
+
+/**
+ * A write transaction. SQLite: BEGIN IMMEDIATE takes the write lock up front,
+ * so a read followed by a write cannot fail half-way with SQLITE_BUSY and the
+ * read sees what the write will change. PostgreSQL: BEGIN, with the rows
+ * locked by the caller's SELECT … FOR UPDATE. Rolls back unless committed.
+ */
+class WriteTransaction {
+public:
+    WriteTransaction(QSqlDatabase db, bool sqlite)
+        : m_db(std::move(db))
+    {
+        QSqlQuery q(m_db);
+        m_active = q.exec(sqlite ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN"));
+        if (!m_active)
+            m_error = dbError(q.lastError(), QStringLiteral("start a transaction"));
+    }
+    ~WriteTransaction()
+    {
+        if (m_active)
+            QSqlQuery(m_db).exec(QStringLiteral("ROLLBACK"));
+    }
+    WriteTransaction(const WriteTransaction &) = delete;
+    WriteTransaction &operator=(const WriteTransaction &) = delete;
+
+    [[nodiscard]] bool isActive() const { return m_active; }
+    [[nodiscard]] const Error &error() const { return m_error; }
+    Status commit()
+    {
+        QSqlQuery q(m_db);
+        if (!q.exec(QStringLiteral("COMMIT")))
+            return dbError(q.lastError(), QStringLiteral("save the change"));
+        m_active = false;
+        return Status::success();
+    }
+
+private:
+    QSqlDatabase m_db;
+    bool m_active = false;
+    Error m_error;
+};
+
+/// A null QString binds as SQL NULL; the NOT NULL text columns want ''.
+QString text(const QString &s)
+{
+    return s.isNull() ? QStringLiteral("") : s;
+}
+
+Status insertHistory(QSqlDatabase &db, const QString &orderId, const QString &from, const QString &to,
+    const QString &source, const QString &note)
+{
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("INSERT INTO order_history (order_id, at, from_status, to_status, source, note) "
+                             "VALUES (?, ?, ?, ?, ?, ?)"));
+    q.addBindValue(orderId);
+    q.addBindValue(nowMs());
+    q.addBindValue(text(from));
+    q.addBindValue(text(to));
+    q.addBindValue(text(source));
+    q.addBindValue(text(note));
+    if (!q.exec())
+        return dbError(q.lastError(), QStringLiteral("record the order's history"));
+    return Status::success();
+}
+
+} // namespace
+
+/// The connection of one thread; removes it from Qt's registry when the thread ends.
+struct OrderStore::ThreadConnection {
+    QString name;
+    ~ThreadConnection()
+    {
+        {
+            QSqlDatabase db = QSqlDatabase::database(name, false);
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(name);
+    }
+};
+
+OrderStore::OrderStore(DatabaseSettings settings)
+    : m_settings(std::move(settings))
+    , m_connectionPrefix(QStringLiteral("companion-") + QUuid::createUuid().toString(QUuid::Id128) + QLatin1Char('-'))
+{
+}
+
+OrderStore::~OrderStore()
+{
+    // The other threads' connections go when their threads end (the owner stops its pool first).
+    if (m_connections.hasLocalData())
+        m_connections.setLocalData(nullptr);
+}
+
+Result<std::shared_ptr<OrderStore>> OrderStore::open(const DatabaseSettings &settings)
+{
+    if (settings.driver != QLatin1String("QSQLITE") && settings.driver != QLatin1String("QPSQL")) {
+        return Error(QStringLiteral("database_unavailable"),
+            QStringLiteral("The database type is not supported; use a sqlite: or postgresql:// database URL."),
+            settings.driver);
+    }
+    if (!QSqlDatabase::isDriverAvailable(settings.driver)) {
+        return Error(QStringLiteral("database_unavailable"),
+            QStringLiteral("The Qt SQL driver %1 is not installed on this server (Debian: libqt6sql6-%2).")
+                .arg(settings.driver, settings.driver == QLatin1String("QPSQL") ? QStringLiteral("psql")
+                                                                                 : QStringLiteral("sqlite")));
+    }
+    std::shared_ptr<OrderStore> store(new OrderStore(settings));
+    if (Status migrated = store->migrate(); !migrated)
+        return migrated.error();
+    return store;
+}
+
+Result<QSqlDatabase> OrderStore::connection()
+{
+    QSqlDatabase db;
+    if (m_connections.hasLocalData()) {
+        db = QSqlDatabase::database(m_connections.localData()->name, false);
+        if (db.isOpen())
+            return db;
+    } else {
+        const QString name = m_connectionPrefix + QString::number(quintptr(QThread::currentThreadId()), 16);
+        db = QSqlDatabase::addDatabase(m_settings.driver, name);
+        if (m_settings.driver == QLatin1String("QSQLITE")) {
+            db.setDatabaseName(m_settings.path);
+            db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
+        } else {
+            db.setHostName(m_settings.host);
+            if (m_settings.port > 0)
+                db.setPort(m_settings.port);
+            db.setUserName(m_settings.user);
+            db.setPassword(m_settings.password);
+            db.setDatabaseName(m_settings.name);
+            db.setConnectOptions(m_settings.connectOptions.isEmpty()
+                    ? QStringLiteral("connect_timeout=5")
+                    : m_settings.connectOptions);
+        }
+        m_connections.setLocalData(new ThreadConnection { name });
+    }
+    // Not open yet, or closed after a failure: (re)connect; a failure is retried on the next call.
+    if (!db.open()) {
+        return Error(QStringLiteral("database_unavailable"),
+            QStringLiteral("The order database cannot be reached. Check that it is running and that the database "
+                           "URL is right."),
+            db.lastError().text());
+    }
+    if (m_settings.driver == QLatin1String("QSQLITE")) {
+        QSqlQuery q(db);
+        for (const char *pragma : { "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON" }) {
+            if (!q.exec(QString::fromLatin1(pragma))) {
+                const Error error = dbError(q.lastError(), QStringLiteral("be configured"));
+                db.close();
+                return error;
+            }
+        }
+    }
+    return db;
+}
+
+Status OrderStore::migrate()
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    const bool sqlite = m_settings.driver == QLatin1String("QSQLITE");
+    WriteTransaction tx(*db, sqlite);
+    if (!tx.isActive())
+        return tx.error();
+    QSqlQuery q(*db);
+    if (!sqlite) {
+        // Several instances may start at once: one creates the tables, the others wait.
+        if (!q.exec(QStringLiteral("SELECT pg_advisory_xact_lock(7270417)")))
+            return dbError(q.lastError(), QStringLiteral("be prepared"));
+    }
+    if (!q.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS companion_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")))
+        return dbError(q.lastError(), QStringLiteral("be prepared"));
+    int version = 0;
+    if (!q.exec(QStringLiteral("SELECT value FROM companion_meta WHERE key = 'schema_version'")))
+        return dbError(q.lastError(), QStringLiteral("be read"));
+    if (q.next())
+        version = q.value(0).toInt();
+    if (version > SchemaVersion) {
+        return Error(QStringLiteral("database_too_new"),
+            QStringLiteral("The order database was written by a newer calstudio-companion (schema %1; this one knows "
+                           "%2). Run the newer version.")
+                .arg(version)
+                .arg(SchemaVersion));
+    }
+    if (version < 1) {
+        const QString serial = sqlite ? QStringLiteral("INTEGER PRIMARY KEY AUTOINCREMENT")
+                                      : QStringLiteral("BIGSERIAL PRIMARY KEY");
+        const QStringList ddl = {
+            QStringLiteral("CREATE TABLE orders ("
+                           " id TEXT PRIMARY KEY,"
+                           " token_hash TEXT NOT NULL,"
+                           " status TEXT NOT NULL,"
+                           " format_id TEXT NOT NULL,"
+                           " quantity INTEGER NOT NULL,"
+                           " title TEXT NOT NULL,"
+                           " client_reference TEXT NOT NULL DEFAULT '',"
+                           " quote_json TEXT,"
+                           " checkout_attempt INTEGER NOT NULL DEFAULT 0,"
+                           " stripe_session_id TEXT,"
+                           " checkout_url TEXT,"
+                           " session_expires_at BIGINT NOT NULL DEFAULT 0,"
+                           " payment_intent TEXT,"
+                           " amount_paid BIGINT NOT NULL DEFAULT 0,"
+                           " currency TEXT,"
+                           " shipping_json TEXT,"
+                           " contact_json TEXT,"
+                           " flag TEXT,"
+                           " created_at BIGINT NOT NULL,"
+                           " updated_at BIGINT NOT NULL)"),
+            QStringLiteral("CREATE INDEX orders_status ON orders (status, created_at)"),
+            QStringLiteral("CREATE INDEX orders_session ON orders (stripe_session_id)"),
+            QStringLiteral("CREATE INDEX orders_payment_intent ON orders (payment_intent)"),
+            QStringLiteral("CREATE TABLE order_history ("
+                           " id %1,"
+                           " order_id TEXT NOT NULL REFERENCES orders (id),"
+                           " at BIGINT NOT NULL,"
+                           " from_status TEXT NOT NULL DEFAULT '',"
+                           " to_status TEXT NOT NULL,"
+                           " source TEXT NOT NULL,"
+                           " note TEXT NOT NULL DEFAULT '')")
+                .arg(serial),
+            QStringLiteral("CREATE INDEX order_history_order ON order_history (order_id, id)"),
+            QStringLiteral("CREATE TABLE order_files ("
+                           " order_id TEXT NOT NULL REFERENCES orders (id),"
+                           " position TEXT NOT NULL,"
+                           " sha256 TEXT NOT NULL,"
+                           " extension TEXT NOT NULL,"
+                           " size BIGINT NOT NULL,"
+                           " width INTEGER NOT NULL,"
+                           " height INTEGER NOT NULL,"
+                           " uploaded_at BIGINT NOT NULL,"
+                           " PRIMARY KEY (order_id, position))"),
+            QStringLiteral("CREATE TABLE stripe_events ("
+                           " event_id TEXT PRIMARY KEY,"
+                           " type TEXT NOT NULL,"
+                           " payload TEXT NOT NULL,"
+                           " received_at BIGINT NOT NULL,"
+                           " processed_at BIGINT,"
+                           " outcome TEXT)"),
+            QStringLiteral("CREATE INDEX stripe_events_pending ON stripe_events (processed_at, received_at)"),
+            QStringLiteral("INSERT INTO companion_meta (key, value) VALUES ('schema_version', '1')"),
+        };
+        for (const QString &statement : ddl) {
+            if (!q.exec(statement))
+                return dbError(q.lastError(), QStringLiteral("be created"));
+        }
+    }
+    return tx.commit();
+}
+
+Status OrderStore::ping()
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(*db);
+    if (!q.exec(QStringLiteral("SELECT 1")) || !q.next()) {
+        // A dropped PostgreSQL connection: close it so the next call reconnects.
+        const Error error(QStringLiteral("database_unavailable"),
+            QStringLiteral("The order database does not answer."), q.lastError().text());
+        q.finish();
+        db->close();
+        return error;
+    }
+    return Status::success();
+}
+
+Status OrderStore::createOrder(const OrderRecord &o, const QString &source)
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    WriteTransaction tx(*db, m_settings.driver == QLatin1String("QSQLITE"));
+    if (!tx.isActive())
+        return tx.error();
+    QSqlQuery q(*db);
+    q.prepare(QStringLiteral("INSERT INTO orders (id, token_hash, status, format_id, quantity, title, client_reference, "
+                             "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    const qint64 now = o.createdAt > 0 ? o.createdAt : nowMs();
+    q.addBindValue(o.id);
+    q.addBindValue(QString::fromLatin1(o.tokenHash));
+    q.addBindValue(orderStatusId(o.status));
+    q.addBindValue(o.formatId);
+    q.addBindValue(o.quantity);
+    q.addBindValue(text(o.title));
+    q.addBindValue(text(o.clientReference));
+    q.addBindValue(now);
+    q.addBindValue(now);
+    if (!q.exec())
+        return dbError(q.lastError(), QStringLiteral("store the new order"));
+    if (Status s = insertHistory(*db, o.id, QString(), orderStatusId(o.status), source, QStringLiteral("order created"));
+        !s)
+        return s;
+    return tx.commit();
+}
+
+Result<std::optional<OrderRecord>> OrderStore::findWhere(const QString &column, const QString &value)
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(*db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT %1 FROM orders WHERE %2 = ? ORDER BY created_at DESC")
+                  .arg(QLatin1String(OrderColumns), column));
+    q.addBindValue(value);
+    if (!q.exec())
+        return dbError(q.lastError(), QStringLiteral("read the order"));
+    if (!q.next())
+        return std::optional<OrderRecord>();
+    return std::optional<OrderRecord>(orderFromRow(q));
+}
+
+Result<std::optional<OrderRecord>> OrderStore::find(const QString &orderId)
+{
+    return findWhere(QStringLiteral("id"), orderId);
+}
+
+Result<std::optional<OrderRecord>> OrderStore::findBySession(const QString &sessionId)
+{
+    return findWhere(QStringLiteral("stripe_session_id"), sessionId);
+}
+
+Result<std::optional<OrderRecord>> OrderStore::findByPaymentIntent(const QString &paymentIntent)
+{
+    return findWhere(QStringLiteral("payment_intent"), paymentIntent);
+}
+
+Result<QList<OrderRecord>> OrderStore::list(std::optional<OrderStatus> status, bool flaggedOnly, int limit)
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    QStringList where;
+    if (status)
+        where << QStringLiteral("status = ?");
+    if (flaggedOnly)
+        where << QStringLiteral("flag IS NOT NULL AND flag <> ''");
+    QSqlQuery q(*db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT %1 FROM orders %2 ORDER BY created_at DESC, id LIMIT ?")
+                  .arg(QLatin1String(OrderColumns),
+                      where.isEmpty() ? QString() : QStringLiteral("WHERE ") + where.join(QStringLiteral(" AND "))));
+    if (status)
+        q.addBindValue(orderStatusId(*status));
+    q.addBindValue(qBound(1, limit, 10000));
+    if (!q.exec())
+        return dbError(q.lastError(), QStringLiteral("list orders"));
+    QList<OrderRecord> out;
+    while (q.next())
+        out.append(orderFromRow(q));
+    return out;
+}
+
+Result<QList<OrderFile>> OrderStore::files(const QString &orderId)
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(*db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT position, sha256, extension, size, width, height, uploaded_at FROM order_files "
+                             "WHERE order_id = ? ORDER BY position"));
+    q.addBindValue(orderId);
+    if (!q.exec())
+        return dbError(q.lastError(), QStringLiteral("read the order's files"));
+    QList<OrderFile> out;
+    while (q.next()) {
+        out.append(OrderFile { q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
+            q.value(3).toLongLong(), QSize(q.value(4).toInt(), q.value(5).toInt()), q.value(6).toLongLong() });
+    }
+    return out;
+}
+
+Result<QList<OrderHistoryEntry>> OrderStore::history(const QString &orderId)
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(*db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT at, from_status, to_status, source, note FROM order_history WHERE order_id = ? "
+                             "ORDER BY id"));
+    q.addBindValue(orderId);
+    if (!q.exec())
+        return dbError(q.lastError(), QStringLiteral("read the order's history"));
+    QList<OrderHistoryEntry> out;
+    while (q.next()) {
+        out.append(OrderHistoryEntry { q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(),
+            q.value(3).toString(), q.value(4).toString() });
+    }
+    return out;
+}
+
+Result<bool> OrderStore::putFile(const QString &orderId, const OrderFile &file)
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    const bool sqlite = m_settings.driver == QLatin1String("QSQLITE");
+    WriteTransaction tx(*db, sqlite);
+    if (!tx.isActive())
+        return tx.error();
+    QSqlQuery q(*db);
+    q.prepare(QStringLiteral("SELECT status FROM orders WHERE id = ?") + (sqlite ? QString() : QStringLiteral(" FOR UPDATE")));
+    q.addBindValue(orderId);
+    if (!q.exec())
+        return dbError(q.lastError(), QStringLiteral("read the order"));
+    if (!q.next())
+        return Error(QStringLiteral("order_not_found"), QStringLiteral("There is no such order."));
+    if (q.value(0).toString() != orderStatusId(OrderStatus::Draft))
+        return false;
+    q.finish();
+    q.prepare(QStringLiteral("INSERT INTO order_files (order_id, position, sha256, extension, size, width, height, "
+                             "uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                             "ON CONFLICT (order_id, position) DO UPDATE SET sha256 = excluded.sha256, "
+                             "extension = excluded.extension, size = excluded.size, width = excluded.width, "
+                             "height = excluded.height, uploaded_at = excluded.uploaded_at"));
+    q.addBindValue(orderId);
+    q.addBindValue(file.position);
+    q.addBindValue(file.sha256);
+    q.addBindValue(file.extension);
+    q.addBindValue(file.size);
+    q.addBindValue(file.pixels.width());
+    q.addBindValue(file.pixels.height());
+    q.addBindValue(nowMs());
+    if (!q.exec())
+        return dbError(q.lastError(), QStringLiteral("store the print file"));
+    q.prepare(QStringLiteral("UPDATE orders SET updated_at = ? WHERE id = ?"));
+    q.addBindValue(nowMs());
+    q.addBindValue(orderId);
+    if (!q.exec())
+        return dbError(q.lastError(), QStringLiteral("store the print file"));
+    if (Status s = tx.commit(); !s)
+        return s.error();
+    return true;
+}
+
+Result<OrderStore::CheckoutAttempt> OrderStore::advanceCheckoutAttempt(const QString &orderId, int expected,
+    qint64 expiresAt)
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    WriteTransaction tx(*db, m_settings.driver == QLatin1String("QSQLITE"));
+    if (!tx.isActive())
+        return tx.error();
+    QSqlQuery q(*db);
+    q.prepare(QStringLiteral("UPDATE orders SET checkout_attempt = checkout_attempt + 1, session_expires_at = ?, "
+                             "updated_at = ? WHERE id = ? AND checkout_attempt = ?"));
+    q.addBindValue(expiresAt);
+    q.addBindValue(nowMs());
+    q.addBindValue(orderId);
+    q.addBindValue(expected);
+    if (!q.exec())
+        return dbError(q.lastError(), QStringLiteral("start a checkout"));
+    q.prepare(QStringLiteral("SELECT checkout_attempt, session_expires_at FROM orders WHERE id = ?"));
+    q.addBindValue(orderId);
+    if (!q.exec())
+        return dbError(q.lastError(), QStringLiteral("start a checkout"));
+    if (!q.next())
+        return Error(QStringLiteral("order_not_found"), QStringLiteral("There is no such order."));
+    const CheckoutAttempt attempt { q.value(0).toInt(), q.value(1).toLongLong() };
+    q.finish();
+    if (Status s = tx.commit(); !s)
+        return s.error();
+    return attempt;
+}
+
+Result<bool> OrderStore::applyTransition(const QString &orderId, const Transition &t)
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    const bool sqlite = m_settings.driver == QLatin1String("QSQLITE");
+    WriteTransaction tx(*db, sqlite);
+    if (!tx.isActive())
+        return tx.error();
+    QSqlQuery q(*db);
+    q.prepare(QStringLiteral("SELECT status, stripe_session_id FROM orders WHERE id = ?")
+        + (sqlite ? QString() : QStringLiteral(" FOR UPDATE")));
+    q.addBindValue(orderId);
+    if (!q.exec())
+        return dbError(q.lastError(), QStringLiteral("read the order"));
+    if (!q.next())
+        return Error(QStringLiteral("order_not_found"), QStringLiteral("There is no such order."));
+    const auto current = orderStatusFromId(q.value(0).toString());
+    const QString session = q.value(1).toString();
+    q.finish();
+    if (!current || !canTransition(*current, t.to) || (!t.from.isEmpty() && !t.from.contains(*current))
+        || (!t.requireSessionId.isEmpty() && session != t.requireSessionId)) {
+        return false;
+    }
+
+    QStringList assignments { QStringLiteral("status = ?"), QStringLiteral("updated_at = ?") };
+    QVariantList values { orderStatusId(t.to), nowMs() };
+    for (auto it = t.set.begin(); it != t.set.end(); ++it) {
+        Q_ASSERT(settableColumns().contains(it.key()));
+        if (!settableColumns().contains(it.key()))
+            continue;
+        assignments << it.key() + QStringLiteral(" = ?");
+        values << (it.value().typeId() == QMetaType::QJsonObject ? QVariant(jsonText(it.value().toJsonObject()))
+                                                                  : it.value());
+    }
+    q.prepare(QStringLiteral("UPDATE orders SET %1 WHERE id = ? AND status = ?").arg(assignments.join(QStringLiteral(", "))));
+    for (const QVariant &v : std::as_const(values))
+        q.addBindValue(v);
+    q.addBindValue(orderId);
+    q.addBindValue(orderStatusId(*current));
+    if (!q.exec())
+        return dbError(q.lastError(), QStringLiteral("change the order's status"));
+    if (q.numRowsAffected() != 1)
+        return false;
+    if (Status s = insertHistory(*db, orderId, orderStatusId(*current), orderStatusId(t.to), t.source, t.note); !s)
+        return s.error();
+    if (Status s = tx.commit(); !s)
+        return s.error();
+    return true;
+}
+
+Status OrderStore::update(const QString &orderId, const QVariantMap &set, const QString &source, const QString &note)
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    const bool sqlite = m_settings.driver == QLatin1String("QSQLITE");
+    WriteTransaction tx(*db, sqlite);
+    if (!tx.isActive())
+        return tx.error();
+    QSqlQuery q(*db);
+    q.prepare(QStringLiteral("SELECT status FROM orders WHERE id = ?") + (sqlite ? QString() : QStringLiteral(" FOR UPDATE")));
+    q.addBindValue(orderId);
+    if (!q.exec())
+        return dbError(q.lastError(), QStringLiteral("read the order"));
+    if (!q.next())
+        return Error(QStringLiteral("order_not_found"), QStringLiteral("There is no such order."));
+    const QString status = q.value(0).toString();
+    q.finish();
+    QStringList assignments { QStringLiteral("updated_at = ?") };
+    QVariantList values { nowMs() };
+    for (auto it = set.begin(); it != set.end(); ++it) {
+        Q_ASSERT(settableColumns().contains(it.key()));
+        if (!settableColumns().contains(it.key()))
+            continue;
+        assignments << it.key() + QStringLiteral(" = ?");
+        values << (it.value().typeId() == QMetaType::QJsonObject ? QVariant(jsonText(it.value().toJsonObject()))
+                                                                  : it.value());
+    }
+    q.prepare(QStringLiteral("UPDATE orders SET %1 WHERE id = ?").arg(assignments.join(QStringLiteral(", "))));
+    for (const QVariant &v : std::as_const(values))
+        q.addBindValue(v);
+    q.addBindValue(orderId);
+    if (!q.exec())
+        return dbError(q.lastError(), QStringLiteral("update the order"));
+    if (!note.isEmpty()) {
+        if (Status s = insertHistory(*db, orderId, status, status, source, note); !s)
+            return s;
+    }
+    return tx.commit();
+}
+
+Result<bool> OrderStore::recordStripeEvent(const QString &eventId, const QString &type, const QByteArray &payload)
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(*db);
+    q.prepare(QStringLiteral("INSERT INTO stripe_events (event_id, type, payload, received_at) VALUES (?, ?, ?, ?) "
+                             "ON CONFLICT (event_id) DO NOTHING"));
+    q.addBindValue(eventId);
+    q.addBindValue(type);
+    q.addBindValue(QString::fromUtf8(payload));
+    q.addBindValue(nowMs());
+    if (!q.exec())
+        return dbError(q.lastError(), QStringLiteral("record the payment event"));
+    return q.numRowsAffected() == 1;
+}
+
+Status OrderStore::markStripeEventProcessed(const QString &eventId, const QString &outcome)
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(*db);
+    q.prepare(QStringLiteral("UPDATE stripe_events SET processed_at = ?, outcome = ? WHERE event_id = ?"));
+    q.addBindValue(nowMs());
+    q.addBindValue(outcome);
+    q.addBindValue(eventId);
+    if (!q.exec())
+        return dbError(q.lastError(), QStringLiteral("record the payment event"));
+    return Status::success();
+}
+
+Result<QList<StoredEvent>> OrderStore::unprocessedStripeEvents()
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(*db);
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT event_id, type, payload, received_at FROM stripe_events "
+                               "WHERE processed_at IS NULL ORDER BY received_at")))
+        return dbError(q.lastError(), QStringLiteral("read payment events"));
+    QList<StoredEvent> out;
+    while (q.next())
+        out.append(StoredEvent { q.value(0).toString(), q.value(1).toString(), q.value(2).toString().toUtf8(),
+            q.value(3).toLongLong() });
+    return out;
+}
+
+} // namespace CalStudio

@@ -13,6 +13,8 @@ namespace CalStudio {
  *
  *   admin list [--status S] [--flagged] [--limit N] [--json]
  *   admin show ORDER_ID [--json]
+ *   admin retry ORDER_ID | admin refund ORDER_ID
+ *   admin sync-catalog | admin register-webhooks | admin shipping-quote FORMAT COUNTRY [QUANTITY]
  *
  * Returns the process exit code: 0 success, 1 failure (message on stderr),
  * 2 bad usage.

@@ -21,13 +21,13 @@ const QList<ScenarioInfo> &scenarioTable()
         {"permission", "403: the key may not use this model (Gemini PERMISSION_DENIED, OpenAI org not verified)"},
         {"not-found", "404: unknown model"},
         {"rate-limit", "429 with a retry hint (Retry-After: 7; Gemini RetryInfo 7s; fal Retry-After: 5; "
-                       "Stripe code rate_limit with Retry-After: 1)"},
+                       "Stripe code rate_limit with Retry-After: 1; Printify X-RateLimit-Limit and Retry-After: 1)"},
         {"rate-limit-no-hint", "429 without any retry hint"},
         {"quota", "billing or quota used up (Gemini daily quota, OpenAI insufficient_quota, Replicate 402, "
                   "fal 403 \"User is locked\")"},
         {"bad-request", "invalid input: 400 (Gemini, OpenAI) or 422 (Replicate invalid_fields, fal FastAPI detail[])"},
         {"server-error", "500 with a JSON body (Stripe: api_error, saved under the Idempotency-Key as Stripe "
-                         "saves 500s)"},
+                         "saves 500s; Printify: the request is not executed)"},
         {"lock-timeout", "429 with code lock_timeout (Stripe's lock contention)"},
         {"unavailable", "503: overloaded"},
         {"html-502", "502 with an HTML body, as a proxy sends it"},
@@ -46,8 +46,16 @@ const QList<ScenarioInfo> &scenarioTable()
         {"sync", "the prediction finishes within Prefer: wait (no polling)"},
         {"slow", "the answer (for Replicate and fal the submit answer) comes after delay ms, 10 s by default: "
                  "beyond a short client timeout (Stripe: the request executes at once and its Idempotency-Key "
-                 "stays in flight until the answer is sent)"},
-        {"drop", "the connection is closed without an answer (after delay ms; Stripe: after executing)"},
+                 "stays in flight until the answer is sent; Printify: any request executes at once)"},
+        {"drop", "the connection is closed without an answer (after delay ms; Stripe: after executing; Printify: "
+                 "without executing)"},
+        {"timeout-after-create", "a create POST (Printify orders.json or products.json) is executed, so the order "
+                                 "or product exists, but the answer is held for delay ms, 10 s by default: beyond "
+                                 "the client's timeout"},
+        {"drop-after-create", "a create POST (Printify orders.json or products.json) is executed, then the "
+                              "connection is closed without an answer (after delay ms)"},
+        {"validation", "the next POST is refused with Printify's 400 code 8150 \"Validation failed.\" without "
+                       "being executed"},
         {"huge", "a noisy 4K image of about 16 MB of PNG (Gemini, OpenAI: base64 in the JSON; Replicate, fal: "
                  "the output file); ask for 4K to get 4096 px"},
     };
@@ -77,6 +85,11 @@ const QHash<QString, QStringList> &scenariosByApi()
          QStringList{QStringLiteral("invalid-key"), QStringLiteral("rate-limit"), QStringLiteral("rate-limit-no-hint"),
                      QStringLiteral("lock-timeout"), QStringLiteral("server-error"), QStringLiteral("unavailable"),
                      QStringLiteral("html-502"), QStringLiteral("slow"), QStringLiteral("drop")}},
+        {QStringLiteral("printify"),
+         QStringList{QStringLiteral("invalid-key"), QStringLiteral("rate-limit"), QStringLiteral("server-error"),
+                     QStringLiteral("unavailable"), QStringLiteral("html-502"), QStringLiteral("slow"),
+                     QStringLiteral("drop"), QStringLiteral("timeout-after-create"),
+                     QStringLiteral("drop-after-create"), QStringLiteral("validation")}},
     };
     return byApi;
 }
@@ -86,7 +99,7 @@ const QHash<QString, QStringList> &scenariosByApi()
 const QStringList &FaultPlan::apis()
 {
     static const QStringList names{QStringLiteral("gemini"), QStringLiteral("openai"), QStringLiteral("replicate"),
-                                   QStringLiteral("fal"), QStringLiteral("stripe")};
+                                   QStringLiteral("fal"), QStringLiteral("stripe"), QStringLiteral("printify")};
     return names;
 }
 
@@ -168,13 +181,19 @@ static std::optional<Fault> validated(Fault fault, QString *error)
         }
         return std::nullopt;
     }
+    if (!fault.match.isEmpty() && fault.api != QLatin1String("printify")) {
+        if (error)
+            *error = QStringLiteral("match is only supported for the printify api");
+        return std::nullopt;
+    }
     if (fault.count == 0 || fault.count < -1 || fault.delay.count() < 0) {
         if (error)
             *error = QStringLiteral("count must be -1 or positive and delay not negative");
         return std::nullopt;
     }
     // A slow answer without a delay would not be slow: default to beyond any sane test timeout.
-    if (fault.scenario == QLatin1String("slow") && fault.delay.count() == 0)
+    if ((fault.scenario == QLatin1String("slow") || fault.scenario == QLatin1String("timeout-after-create"))
+        && fault.delay.count() == 0)
         fault.delay = std::chrono::seconds(10);
     return fault;
 }
@@ -203,9 +222,11 @@ std::optional<Fault> FaultPlan::parseSpec(const QString &spec, QString *error)
             fault.count = field.mid(6).toInt(&ok);
         else if (field.startsWith(QLatin1String("delay=")))
             fault.delay = std::chrono::milliseconds(field.mid(6).toLongLong(&ok));
+        else if (field.startsWith(QLatin1String("match=")))
+            ok = !(fault.match = field.mid(6)).isEmpty();
         if (!ok) {
             if (error)
-                *error = QStringLiteral("bad fault option \"%1\" (count=N, delay=MS)").arg(field);
+                *error = QStringLiteral("bad fault option \"%1\" (count=N, delay=MS, match=TEXT)").arg(field);
             return std::nullopt;
         }
     }
@@ -219,6 +240,7 @@ std::optional<Fault> FaultPlan::fromJson(const QJsonObject &object, QString *err
     fault.scenario = object.value(QLatin1String("scenario")).toString();
     fault.count = object.value(QLatin1String("count")).toInt(1);
     fault.delay = std::chrono::milliseconds(object.value(QLatin1String("delayMs")).toInteger(0));
+    fault.match = object.value(QLatin1String("match")).toString();
     return validated(fault, error);
 }
 
@@ -263,9 +285,19 @@ QString FaultPlan::apply(const QByteArray &json)
 
 std::optional<Fault> FaultPlan::take(const QString &api)
 {
+    return take(api, QString(), {});
+}
+
+std::optional<Fault> FaultPlan::take(
+    const QString &api, const QString &requestLine, const std::function<bool(const QString &)> &applies)
+{
     for (qsizetype i = 0; i < m_faults.size(); ++i) {
         Fault &fault = m_faults[i];
         if (!fault.api.isEmpty() && fault.api != api)
+            continue;
+        if (!fault.match.isEmpty() && !requestLine.contains(fault.match))
+            continue;
+        if (applies && !applies(fault.scenario))
             continue;
         // A fault for any API waits for one that implements it (a Gemini scenario never reaches Stripe).
         if (fault.api.isEmpty() && !scenariosFor(api).contains(fault.scenario))
@@ -282,10 +314,13 @@ QJsonArray FaultPlan::toJson() const
 {
     QJsonArray array;
     for (const Fault &fault : m_faults) {
-        array.append(QJsonObject{{QStringLiteral("api"), fault.api},
-                                 {QStringLiteral("scenario"), fault.scenario},
-                                 {QStringLiteral("count"), fault.count},
-                                 {QStringLiteral("delayMs"), qint64(fault.delay.count())}});
+        QJsonObject object{{QStringLiteral("api"), fault.api},
+                           {QStringLiteral("scenario"), fault.scenario},
+                           {QStringLiteral("count"), fault.count},
+                           {QStringLiteral("delayMs"), qint64(fault.delay.count())}};
+        if (!fault.match.isEmpty())
+            object.insert(QStringLiteral("match"), fault.match);
+        array.append(object);
     }
     return array;
 }

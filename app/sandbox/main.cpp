@@ -1,12 +1,14 @@
-// calstudio-sandbox: serves the Gemini, OpenAI, Replicate and fal.ai image API fakes and the Stripe
-// Checkout fake on loopback for demos and end-to-end runs. Options and wiring only; the behaviour lives in calstudio_sandbox_lib.
+// calstudio-sandbox: serves the Gemini, OpenAI, Replicate and fal.ai image API fakes, the Stripe
+// Checkout fake and the Printify fake on loopback for demos and end-to-end runs. Options and wiring only; the behaviour lives in calstudio_sandbox_lib.
 #include "app/sandbox/faultplan.h"
+#include "app/sandbox/printifyfake.h"
 #include "app/sandbox/sandboxserver.h"
 #include "app/sandbox/stripecheckoutsession.h"
 #include "app/sandbox/stripefake.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QJsonObject>
 #include <QTextStream>
 
 #include <cstdio>
@@ -35,7 +37,17 @@ int main(int argc, char *argv[])
                        "…/async_payment_succeeded, …/async_payment_failed, …/expire; POST /_sandbox/stripe/delivery "
                        "{mode: normal|duplicates|roll_secret|wrong_secret|stale|hold, count, new_secret}; POST "
                        "/_sandbox/stripe/release; GET /_sandbox/stripe/events, POST …/events/{id}/resend; GET "
-                       "/_sandbox/stripe/deliveries; POST /_sandbox/stripe/reset.\n\n")
+                       "/_sandbox/stripe/deliveries; POST /_sandbox/stripe/reset.\n\n"
+                       "Printify REST v1 (/v1/shops.json, /v1/catalog/…, /v1/uploads/…, /v1/shops/{shop}/products|"
+                       "orders|webhooks…; Bearer token, User-Agent required; no idempotency) with signed webhooks "
+                       "(X-Pfy-Signature) to the webhooks registered through the API. Control API under "
+                       "/_sandbox/printify/, documented in app/sandbox/printifyfake.h: GET orders[?external_id=], "
+                       "POST orders/{id}/ship {carrier,tracking_number}, …/deliver, …/status {status}; POST "
+                       "variants/{id}/retire|restore; POST delivery {mode: normal|duplicates|wrong_secret|"
+                       "no_signature|hold, count}; POST release; GET events, deliveries, uploads, webhooks; GET|POST "
+                       "settings {pending_ms, pending_gets, production_ms, rate_limit_per_minute, "
+                       "catalog_rate_limit_per_minute, rate_limit_window_ms}; POST reset. Printify faults may carry "
+                       "match=TEXT: only a request whose \"METHOD /path\" contains TEXT takes them.\n\n")
         + FaultPlan::helpText());
     parser.addHelpOption();
     const QCommandLineOption portOption(QStringLiteral("port"), QStringLiteral("TCP port on 127.0.0.1 (0 = OS-chosen)."),
@@ -44,8 +56,9 @@ int main(int argc, char *argv[])
                                        QStringLiteral("key"), QStringLiteral("sandbox-key"));
     const QCommandLineOption faultOption(
         QStringLiteral("fault"),
-        QStringLiteral("Script a fault, repeatable: [API:]SCENARIO[,count=N][,delay=MS] with API one of %1 "
-                       "(none = the next request of any API; count -1 = always). Scenarios: see above.")
+        QStringLiteral("Script a fault, repeatable: [API:]SCENARIO[,count=N][,delay=MS][,match=TEXT] with API one of "
+                       "%1 (none = the next request of any API; count -1 = always; match: printify only). "
+                       "Scenarios: see above.")
             .arg(FaultPlan::apis().join(QStringLiteral(", "))),
         QStringLiteral("spec"));
     const QCommandLineOption stripeKeyOption(QStringLiteral("stripe-key"),
@@ -63,8 +76,38 @@ int main(int argc, char *argv[])
         QStringLiteral("The Stripe account's default API version (used without a Stripe-Version header, and for "
                        "events)."),
         QStringLiteral("version"), QString::fromLatin1(StripeFake::DefaultVersion));
+    const QCommandLineOption printifyTokenOption(QStringLiteral("printify-token"),
+                                                 QStringLiteral("The bearer token the Printify fake accepts."),
+                                                 QStringLiteral("token"), QString::fromLatin1(PrintifyFake::DefaultToken));
+    const QCommandLineOption printifyShopOption(QStringLiteral("printify-shop"),
+                                                QStringLiteral("The Printify fake's shop id."), QStringLiteral("id"),
+                                                QString::number(PrintifyFake::DefaultShopId));
+    const PrintifyFake::Settings printifyDefaults;
+    const QCommandLineOption printifyPendingOption(
+        QStringLiteral("printify-pending-ms"),
+        QStringLiteral("How long a new Printify order stays pending before it is on-hold (-1 = until GETs or the "
+                       "control API move it)."),
+        QStringLiteral("ms"), QString::number(printifyDefaults.pendingMs));
+    const QCommandLineOption printifyPendingGetsOption(
+        QStringLiteral("printify-pending-gets"),
+        QStringLiteral("A pending Printify order is on-hold after this many GETs of it (0 = not by GETs)."),
+        QStringLiteral("n"), QString::number(printifyDefaults.pendingGets));
+    const QCommandLineOption printifyProductionOption(
+        QStringLiteral("printify-production-ms"),
+        QStringLiteral("How long a Printify order stays sending-to-production before it is in-production (-1 = "
+                       "until the control API moves it)."),
+        QStringLiteral("ms"), QString::number(printifyDefaults.productionMs));
+    const QCommandLineOption printifyRateOption(QStringLiteral("printify-rate-limit"),
+                                                QStringLiteral("Printify requests per minute before 429."),
+                                                QStringLiteral("n"), QString::number(printifyDefaults.rateLimitPerMinute));
+    const QCommandLineOption printifyCatalogRateOption(
+        QStringLiteral("printify-catalog-rate-limit"),
+        QStringLiteral("Printify catalog requests per minute before 429 (on top of the global limit)."),
+        QStringLiteral("n"), QString::number(printifyDefaults.catalogRateLimitPerMinute));
     parser.addOptions({portOption, keyOption, faultOption, stripeKeyOption, webhookUrlOption, webhookSecretOption,
-                       stripeVersionOption});
+                       stripeVersionOption, printifyTokenOption, printifyShopOption, printifyPendingOption,
+                       printifyPendingGetsOption, printifyProductionOption, printifyRateOption,
+                       printifyCatalogRateOption});
     parser.process(app);
 
     bool portOk = false;
@@ -90,6 +133,32 @@ int main(int argc, char *argv[])
         }
         server.setStripeWebhook(url, parser.value(webhookSecretOption).toUtf8());
     }
+    const QString printifyToken = parser.value(printifyTokenOption);
+    bool shopOk = false;
+    const qint64 printifyShop = parser.value(printifyShopOption).toLongLong(&shopOk);
+    if (printifyToken.isEmpty() || !shopOk || printifyShop <= 0) {
+        std::fprintf(stderr, "calstudio-sandbox: --printify-token must not be empty and --printify-shop must be a "
+                             "positive number\n");
+        return 2;
+    }
+    server.printify().setToken(printifyToken);
+    server.printify().setShopId(printifyShop);
+    PrintifyFake::Settings printifySettings;
+    const QString settingsError = printifySettings
+                                      .apply(QJsonObject{
+                                          {QStringLiteral("pending_ms"), parser.value(printifyPendingOption)},
+                                          {QStringLiteral("pending_gets"), parser.value(printifyPendingGetsOption)},
+                                          {QStringLiteral("production_ms"), parser.value(printifyProductionOption)},
+                                          {QStringLiteral("rate_limit_per_minute"), parser.value(printifyRateOption)},
+                                          {QStringLiteral("catalog_rate_limit_per_minute"),
+                                           parser.value(printifyCatalogRateOption)}})
+                                      .value_or(QString());
+    if (!settingsError.isEmpty()) {
+        std::fprintf(stderr, "calstudio-sandbox: Printify option: %s\n", qPrintable(settingsError));
+        return 2;
+    }
+    server.printify().setSettings(printifySettings, true);
+
     const QStringList faults = parser.values(faultOption);
     for (const QString &spec : faults) {
         QString error;

@@ -11,6 +11,7 @@
 #include <QTimer>
 
 #include <memory>
+#include <utility>
 
 namespace CalStudio {
 
@@ -48,6 +49,7 @@ SandboxServer::SandboxServer(const QString &validKey)
     , m_replicate(&m_faults, validKey)
     , m_fal(&m_faults, validKey)
     , m_stripe(&m_faults, &m_stripeWebhooks)
+    , m_printify(&m_faults, &m_printifyWebhooks)
 {
     installRoutes();
 }
@@ -115,6 +117,13 @@ void SandboxServer::installRoutes()
                          add(QStringLiteral("fal"), r);
                      for (const SandboxRequest &r : m_stripe.requests())
                          add(QStringLiteral("stripe"), r);
+                     for (const PrintifyFake::Recorded &r : m_printify.requests()) {
+                         add(QStringLiteral("printify"), r.request);
+                         // Upload bodies are kept cut short: report the size that arrived.
+                         QJsonObject last = list.last().toObject();
+                         last.insert(QStringLiteral("bodyBytes"), r.bodyBytes);
+                         list.replace(list.size() - 1, last);
+                     }
                      deliver(jsonReply(200, QJsonObject{{QStringLiteral("requests"), list}}), std::move(responder));
                  });
     m_http.setMissingHandler([this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
@@ -127,6 +136,10 @@ void SandboxServer::installRoutes()
         }
         if (StripeFake::handles(path)) {
             deliver(m_stripe.handle(toSandboxRequest(request)), std::move(responder));
+            return;
+        }
+        if (PrintifyFake::handles(path)) {
+            deliver(m_printify.handle(toSandboxRequest(request)), std::move(responder));
             return;
         }
         if (path.startsWith(QLatin1String(FalFake::PathPrefix) + QLatin1Char('/'))) {
@@ -161,6 +174,23 @@ void SandboxServer::deliver(SandboxReply reply, QHttpServerResponder &&responder
     // is watched with a QPointer: a client that timed out and aborted has deleted it.
     auto shared = std::make_shared<QHttpServerResponder>(std::move(responder));
     QPointer<QTcpSocket> socket = shared->socket();
+    deliver(std::move(reply), std::move(shared), std::move(socket));
+}
+
+void SandboxServer::deliver(
+    SandboxReply reply, std::shared_ptr<QHttpServerResponder> shared, QPointer<QTcpSocket> socket)
+{
+    if (reply.deferred) {
+        // The fake answers later (after its own I/O); the responder waits in the callback meanwhile.
+        auto deferred = std::move(reply.deferred);
+        auto called = std::make_shared<bool>(false);
+        deferred([this, shared, socket, called](SandboxReply later) {
+            if (std::exchange(*called, true))
+                return;
+            deliver(std::move(later), shared, socket);
+        });
+        return;
+    }
     auto send = [shared, socket, reply = std::move(reply)]() mutable {
         // Whatever happens below, the request is no longer in flight for the fake.
         const auto finished = qScopeGuard([&reply] {

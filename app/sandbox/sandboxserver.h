@@ -4,6 +4,8 @@
 #include "app/sandbox/faultplan.h"
 #include "app/sandbox/geminifake.h"
 #include "app/sandbox/openaifake.h"
+#include "app/sandbox/printifyfake.h"
+#include "app/sandbox/printifywebhooksender.h"
 #include "app/sandbox/replicatefake.h"
 #include "app/sandbox/sandboxtypes.h"
 #include "app/sandbox/stripefake.h"
@@ -11,24 +13,31 @@
 
 #include <QHostAddress>
 #include <QHttpServer>
+#include <QPointer>
+
+#include <memory>
 
 class QHttpServerRequest;
 class QHttpServerResponder;
+class QTcpSocket;
 
 namespace CalStudio {
 
 /**
- * The sandbox's routes on one QHttpServer: Gemini, OpenAI, Replicate, fal.ai
- * and Stripe fakes (the last three are reached by path prefix: `/v1/models/`,
- * `/v1/predictions`, `/replicate-files/`, `/fal/`, and for Stripe
+ * The sandbox's routes on one QHttpServer: Gemini, OpenAI, Replicate, fal.ai,
+ * Stripe and Printify fakes (the last four are reached by path prefix:
+ * `/v1/models/`, `/v1/predictions`, `/replicate-files/`, `/fal/`, for Stripe
  * `/v1/checkout/`, `/v1/refunds`, `/v1/payment_intents/`, `/c/pay/` and
- * `/_sandbox/stripe/`, whose variable-depth paths QHttpServer 6.4 routes cannot
- * express) plus the control endpoints `POST|GET|DELETE /_sandbox/faults` and
- * `GET /_sandbox/requests`. The Stripe fake's webhooks go out through a
- * StripeWebhookSender living on the server's thread. Used by calstudio-sandbox and, in-process on an
- * OS-chosen port, by the provider tests. Route lambdas only convert the
- * request and hand it to a fake; delivery of a SandboxReply (delays, dropped
- * connections) happens in deliver().
+ * `/_sandbox/stripe/`, for Printify `/v1/shops…`, `/v1/catalog/`,
+ * `/v2/catalog/`, `/v1/uploads…` and `/_sandbox/printify/`, whose
+ * variable-depth paths QHttpServer 6.4 routes cannot express) plus the control
+ * endpoints `POST|GET|DELETE /_sandbox/faults` and `GET /_sandbox/requests`.
+ * The Stripe and Printify fakes' webhooks go out through senders living on the
+ * server's thread. Used by calstudio-sandbox and, in-process on an OS-chosen
+ * port, by the provider tests. Route lambdas only convert the request and hand
+ * it to a fake; delivery of a SandboxReply (delays, dropped connections, and
+ * deferred answers that wait for I/O such as the Printify fake's URL fetch)
+ * happens in deliver().
  */
 class SandboxServer {
 public:
@@ -45,6 +54,8 @@ public:
     FalFake &fal() { return m_fal; }
     StripeFake &stripe() { return m_stripe; }
     StripeWebhookSender &stripeWebhooks() { return m_stripeWebhooks; }
+    PrintifyFake &printify() { return m_printify; }
+    PrintifyWebhookSender &printifyWebhooks() { return m_printifyWebhooks; }
     void setStripeKey(const QString &key) { m_stripe.setSecretKey(key); }
     /// Replaces the Stripe webhook endpoints with one (an empty url clears them).
     void setStripeWebhook(const QUrl &url, const QByteArray &secret);
@@ -54,6 +65,7 @@ public:
 private:
     void installRoutes();
     void deliver(SandboxReply reply, QHttpServerResponder &&responder);
+    void deliver(SandboxReply reply, std::shared_ptr<QHttpServerResponder> responder, QPointer<QTcpSocket> socket);
     SandboxReply control(const QHttpServerRequest &request);
 
     FaultPlan m_faults;
@@ -63,6 +75,8 @@ private:
     FalFake m_fal;
     StripeWebhookSender m_stripeWebhooks;
     StripeFake m_stripe;
+    PrintifyWebhookSender m_printifyWebhooks;
+    PrintifyFake m_printify;
     QHttpServer m_http;
 };
 

@@ -43,6 +43,12 @@ struct SandboxReply {
     /// Called once the reply was written or dropped, or its client was found gone (after `delay`):
     /// how a fake learns that a delayed request is no longer in flight (Stripe idempotency).
     std::function<void()> finished;
+    /// Answer later: when set, the server ignores every other field and calls it once with a function
+    /// that delivers the real reply (which may itself be delayed, dropped or deferred again). For
+    /// answers that wait on I/O, e.g. the Printify fake fetching an upload's URL; the server keeps
+    /// serving other requests meanwhile. The function may be called at most once; calling it after
+    /// the client went away only runs the real reply's `finished`.
+    std::function<void(std::function<void(SandboxReply)> respond)> deferred;
 
     [[nodiscard]] QByteArray header(const QByteArray &name) const
     {

@@ -1,6 +1,8 @@
 #include "core/companion/companionapi.h"
 
+#include "core/companion/fileurls.h"
 #include "core/companion/jsonlog.h"
+#include "core/companion/printifysignature.h"
 #include "core/companion/pricebook.h"
 #include "core/companion/stripeform.h"
 #include "core/companion/stripesignature.h"
@@ -8,6 +10,7 @@
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
+#include <QFile>
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -174,6 +177,10 @@ ApiResponse CompanionApi::handle(const ApiRequest &request)
     }
     if (seg.size() == 3 && area == QLatin1String("webhooks") && seg[2] == QLatin1String("stripe"))
         return post ? stripeWebhook(request) : methodNotAllowed({ "POST" });
+    if (seg.size() == 3 && area == QLatin1String("webhooks") && seg[2] == QLatin1String("printify"))
+        return post ? printifyWebhook(request) : methodNotAllowed({ "POST" });
+    if (seg.size() == 3 && area == QLatin1String("files"))
+        return get ? signedFile(request, seg[2]) : methodNotAllowed({ "GET" });
     if (area == QLatin1String("admin") && seg.size() >= 3 && seg[2] == QLatin1String("orders")) {
         if (auto denied = checkAdmin(request))
             return *denied;
@@ -181,6 +188,8 @@ ApiResponse CompanionApi::handle(const ApiRequest &request)
             return get ? adminOrders(request) : methodNotAllowed({ "GET" });
         if (seg.size() == 4)
             return get ? adminOrder(request, seg[3]) : methodNotAllowed({ "GET" });
+        if (seg.size() == 5 && (seg[4] == QLatin1String("retry") || seg[4] == QLatin1String("refund")))
+            return post ? adminAction(request, seg[3], seg[4]) : methodNotAllowed({ "POST" });
     }
     return ApiResponse::error(404, QStringLiteral("not_found"), QStringLiteral("There is nothing at this address."));
 }
@@ -238,7 +247,7 @@ ApiResponse CompanionApi::catalog()
 {
     QJsonArray formats;
     for (const PriceEntry &price : m_config.priceBook.entries()) {
-        const auto format = m_config.format(price.formatId);
+        const auto format = soldFormat(price.formatId);
         if (!format)
             continue;
         QJsonObject f = format->toJson();
@@ -275,7 +284,7 @@ ApiResponse CompanionApi::createOrder(const ApiRequest &request)
     const QJsonObject in = doc.object();
     const QString formatId = in.value(QStringLiteral("format")).toString();
     const PriceEntry *price = m_config.priceBook.entry(formatId);
-    if (!price || !m_config.format(formatId)) {
+    if (!price || !soldFormat(formatId)) {
         return ApiResponse::error(422, QStringLiteral("unknown_format"),
             QStringLiteral("This shop does not sell the format \"%1\"; see /v1/catalog.").arg(formatId.left(64)));
     }
@@ -358,8 +367,16 @@ QJsonObject CompanionApi::orderJson(const OrderRecord &order, bool forAdmin)
         { QStringLiteral("created_at"), isoTime(order.createdAt) },
         { QStringLiteral("updated_at"), isoTime(order.updatedAt) },
         { QStringLiteral("needs_review"), !order.flag.isEmpty() },
-        { QStringLiteral("shipments"), QJsonArray() },
     };
+    QJsonArray shipments;
+    if (auto list = m_store->shipments(order.id)) {
+        for (const Shipment &sh : *list) {
+            shipments.append(QJsonObject { { QStringLiteral("carrier"), sh.carrier },
+                { QStringLiteral("tracking_number"), sh.trackingNumber }, { QStringLiteral("tracking_url"), sh.trackingUrl },
+                { QStringLiteral("shipped_at"), sh.shippedAt }, { QStringLiteral("delivered_at"), sh.deliveredAt } });
+        }
+    }
+    o.insert(QStringLiteral("shipments"), shipments);
 
     // Positions with their upload state (a new order has none uploaded).
     QHash<QString, OrderFile> uploaded;
@@ -369,7 +386,7 @@ QJsonObject CompanionApi::orderJson(const OrderRecord &order, bool forAdmin)
     }
     QJsonArray positions;
     QJsonArray missing;
-    if (const auto format = m_config.format(order.formatId)) {
+    if (const auto format = soldFormat(order.formatId)) {
         for (const ImagePosition &p : format->positions) {
             QJsonObject pos { { QStringLiteral("id"), p.id }, { QStringLiteral("page"), p.page },
                 { QStringLiteral("width"), p.pixels.width() }, { QStringLiteral("height"), p.pixels.height() } };
@@ -408,6 +425,18 @@ QJsonObject CompanionApi::orderJson(const OrderRecord &order, bool forAdmin)
     }
     o.insert(QStringLiteral("history"), history);
     if (forAdmin) {
+        if (auto job = m_store->fulfillmentJob(order.id); job && job->has_value()) {
+            const FulfillmentJob &j = **job;
+            o.insert(QStringLiteral("fulfillment"), QJsonObject {
+                { QStringLiteral("step"), j.step },
+                { QStringLiteral("attempts"), j.attempts },
+                { QStringLiteral("next_attempt_at"), isoTime(j.nextAttemptAt) },
+                { QStringLiteral("printify_product_id"), j.productId },
+                { QStringLiteral("printify_order_id"), j.printifyOrderId },
+                { QStringLiteral("last_error"), j.lastError },
+            });
+        }
+        o.insert(QStringLiteral("shipping_option"), order.shippingOption);
         o.insert(QStringLiteral("flag"), order.flag);
         o.insert(QStringLiteral("stripe_session_id"), order.sessionId);
         o.insert(QStringLiteral("payment_intent"), order.paymentIntent);
@@ -437,7 +466,7 @@ ApiResponse CompanionApi::putFile(const ApiRequest &request, const QString &orde
         return ApiResponse::error(409, QStringLiteral("files_locked"),
             QStringLiteral("The print files of this order can no longer change: checkout has started."));
     }
-    const auto format = m_config.format(order->formatId);
+    const auto format = soldFormat(order->formatId);
     if (!format)
         return ApiResponse::error(409, QStringLiteral("format_unavailable"), QStringLiteral("This order's format is no longer sold."));
     const ImagePosition *target = nullptr;
@@ -566,7 +595,7 @@ ApiResponse CompanionApi::checkout(const ApiRequest &request, const QString &ord
         return ApiResponse::error(409, QStringLiteral("checkout_not_possible"),
             QStringLiteral("This order is %1; there is nothing to pay.").arg(orderStatusId(order.status)));
     }
-    const auto format = m_config.format(order.formatId);
+    const auto format = soldFormat(order.formatId);
     if (!format)
         return ApiResponse::error(409, QStringLiteral("format_unavailable"), QStringLiteral("This order's format is no longer sold."));
     auto files = m_store->files(order.id);
@@ -926,6 +955,144 @@ ApiResponse CompanionApi::adminOrder(const ApiRequest &request, const QString &o
     if (!found->has_value())
         return ApiResponse::error(404, QStringLiteral("order_not_found"), QStringLiteral("There is no order %1.").arg(orderId.left(64)));
     return ApiResponse::json(200, orderJson(**found, true));
+}
+
+// --- catalog from Printify ------------------------------------------------------------------------
+
+std::optional<PrintFormat> CompanionApi::soldFormat(const QString &id) const
+{
+    QReadLocker lock(&m_catalogLock);
+    if (m_unavailable.contains(id))
+        return std::nullopt;
+    if (const auto it = m_discovered.constFind(id); it != m_discovered.constEnd())
+        return *it;
+    return m_config.format(id);
+}
+
+void CompanionApi::reloadCatalog()
+{
+    auto entries = m_store->catalogEntries();
+    if (!entries)
+        return;
+    QHash<QString, PrintFormat> discovered;
+    QHash<QString, QString> unavailable;
+    for (const auto &e : *entries) {
+        if (!m_config.format(e.formatId))
+            continue; // no longer configured
+        if (!e.problem.isEmpty()) {
+            unavailable.insert(e.formatId, e.problem);
+        } else if (auto f = PrintFormat::fromJson(e.format)) {
+            discovered.insert(e.formatId, *f);
+        }
+    }
+    QWriteLocker lock(&m_catalogLock);
+    m_discovered = discovered;
+    m_unavailable = unavailable;
+}
+
+QHash<QString, QString> CompanionApi::unavailableFormats() const
+{
+    QReadLocker lock(&m_catalogLock);
+    return m_unavailable;
+}
+
+// --- Printify webhooks and file links ---------------------------------------------------------------
+
+ApiResponse CompanionApi::printifyWebhook(const ApiRequest &request)
+{
+    if (request.body.size() > MaxWebhookBody)
+        return ApiResponse::error(413, QStringLiteral("body_too_large"), QStringLiteral("The event is too large."));
+    if (m_config.printifyWebhookSecret.isEmpty()) {
+        return ApiResponse::error(503, QStringLiteral("not_configured"),
+            QStringLiteral("This server has no Printify webhook secret configured."));
+    }
+    if (!PrintifySignature::verify(request.header("X-Pfy-Signature"), request.body, m_config.printifyWebhookSecret.toUtf8())) {
+        if (m_log) {
+            m_log->warning(QStringLiteral("printify_webhook_rejected"), { { QStringLiteral("request_id"), request.requestId },
+                                                                           { QStringLiteral("remote"), request.remoteAddress } });
+        }
+        return ApiResponse::error(400, QStringLiteral("invalid_signature"),
+            QStringLiteral("The X-Pfy-Signature header does not verify."));
+    }
+    const QJsonObject event = QJsonDocument::fromJson(request.body).object();
+    const QString id = event.value(QStringLiteral("id")).toString();
+    const QString topic = event.value(QStringLiteral("type")).toString();
+    const QString printifyOrder = event.value(QStringLiteral("resource")).toObject().value(QStringLiteral("id")).toString();
+    if (id.isEmpty() || topic.isEmpty())
+        return ApiResponse::error(400, QStringLiteral("invalid_event"), QStringLiteral("The body is not a Printify event."));
+    auto recorded = m_store->recordPrintifyEvent(id, topic, printifyOrder, request.body);
+    if (!recorded)
+        return storeFailure(recorded.error(), request);
+    if (m_log) {
+        m_log->info(QStringLiteral("printify_event_received"), { { QStringLiteral("request_id"), request.requestId },
+                                                                   { QStringLiteral("event_id"), id },
+                                                                   { QStringLiteral("type"), topic },
+                                                                   { QStringLiteral("duplicate"), !*recorded } });
+    }
+    // The payload is only a hint: the order is read from Printify for the truth (and in any order).
+    if (*recorded && !printifyOrder.isEmpty() && m_printifyHint) {
+        auto orderId = m_store->orderIdForPrintifyOrder(printifyOrder);
+        if (orderId && !orderId->isEmpty()) {
+            const QString ours = *orderId;
+            m_defer([this, ours] { m_printifyHint(ours); });
+        }
+    }
+    return ApiResponse::json(200, { { QStringLiteral("received"), true }, { QStringLiteral("duplicate"), !*recorded } });
+}
+
+ApiResponse CompanionApi::signedFile(const ApiRequest &request, const QString &name)
+{
+    static const QRegularExpression valid(QStringLiteral("^([0-9a-f]{64})\\.(jpg|png)$"));
+    const auto match = valid.match(name);
+    const FileUrls links(m_config.adminToken, m_config.publicUrl);
+    const qint64 expires = request.query.queryItemValue(QStringLiteral("expires")).toLongLong();
+    const QByteArray sig = request.query.queryItemValue(QStringLiteral("sig")).toLatin1();
+    if (!match.hasMatch() || !links.verify(name, expires, sig, now()))
+        return ApiResponse::error(403, QStringLiteral("forbidden"), QStringLiteral("This link is not valid or has expired."));
+    QFile file(m_files.pathFor(match.captured(1), match.captured(2)));
+    if (!file.open(QIODevice::ReadOnly))
+        return ApiResponse::error(404, QStringLiteral("not_found"), QStringLiteral("The file is no longer kept."));
+    ApiResponse r;
+    r.contentType = match.captured(2) == QLatin1String("png") ? "image/png" : "image/jpeg";
+    r.body = file.readAll();
+    return r;
+}
+
+ApiResponse CompanionApi::adminAction(const ApiRequest &request, const QString &orderId, const QString &action)
+{
+    auto found = m_store->find(orderId);
+    if (!found)
+        return storeFailure(found.error(), request);
+    if (!found->has_value())
+        return ApiResponse::error(404, QStringLiteral("order_not_found"), QStringLiteral("There is no order %1.").arg(orderId.left(64)));
+    const OrderRecord order = **found;
+    if (action == QLatin1String("retry")) {
+        if (!m_retry)
+            return ApiResponse::error(503, QStringLiteral("not_configured"), QStringLiteral("Fulfillment is not running on this server."));
+        if (Status s = m_retry(order.id); !s) {
+            return s.error().code == QLatin1String("not_retryable") ? ApiResponse::error(409, s.error().code, s.error().userMessage)
+                                                                    : storeFailure(s.error(), request);
+        }
+    } else {
+        if (order.paymentIntent.isEmpty() || !canTransition(order.status, OrderStatus::Refunded)) {
+            return ApiResponse::error(409, QStringLiteral("not_refundable"),
+                QStringLiteral("This order is %1 and has no payment to refund.").arg(orderStatusId(order.status)));
+        }
+        auto refund = stripe().createRefund(order.paymentIntent, QStringLiteral("refund:%1").arg(order.id));
+        if (!refund)
+            return stripeFailure(refund.error(), request);
+        auto changed = m_store->applyTransition(order.id,
+            { OrderStatus::Refunded, {}, {}, QStringLiteral("admin"),
+                QStringLiteral("refunded by the owner (%1)").arg(refund->value(QStringLiteral("id")).toString()), {} });
+        if (!changed)
+            return storeFailure(changed.error(), request);
+        if (m_log)
+            m_log->info(QStringLiteral("order_refunded"), { { QStringLiteral("order_id"), order.id } });
+    }
+    auto reread = m_store->find(order.id);
+    if (!reread || !reread->has_value())
+        return storeFailure(reread ? Error(QStringLiteral("order_not_found"), QString()) : reread.error(), request);
+    return ApiResponse::json(200, orderJson(**reread, true));
 }
 
 } // namespace CalStudio

@@ -9,6 +9,8 @@
 #include "core/companion/ratelimiter.h"
 #include "core/companion/stripeform.h"
 
+#include <QHash>
+#include <QReadWriteLock>
 #include <QStringList>
 
 #include <functional>
@@ -40,7 +42,10 @@ class JsonLog;
  *   POST /v1/orders/{id}/cancel          expire the unpaid session (token)
  *   POST /v1/webhooks/stripe             signed events
  *   GET  /checkout/return, /checkout/cancel   pages the checkout redirects to
+ *   POST /v1/webhooks/printify           signed events: a hint to read the order from Printify
+ *   GET  /v1/files/{sha256}.{ext}        a print file by signed, expiring link (Printify's URL uploads)
  *   GET  /v1/admin/orders[?status=&flagged=1&limit=], /v1/admin/orders/{id}   (admin token)
+ *   POST /v1/admin/orders/{id}/retry, /v1/admin/orders/{id}/refund            (admin token)
  *
  * Order tokens: 256 random bits, returned once, stored as SHA-256. A missing
  * token is 401; a wrong token and an unknown order are the same 404, so a
@@ -66,6 +71,19 @@ public:
 
     [[nodiscard]] const CompanionConfig &config() const { return m_config; }
 
+    /// A sold format as the catalog has it: discovered from Printify when it was, else as configured;
+    /// nullopt when unknown or unavailable (Printify no longer offers its variant).
+    [[nodiscard]] std::optional<PrintFormat> soldFormat(const QString &id) const;
+    /// Takes what catalog discovery stored (OrderStore::catalogEntries) into the live catalog.
+    void reloadCatalog();
+    /// Formats Printify no longer offers, with the reason for the owner.
+    [[nodiscard]] QHash<QString, QString> unavailableFormats() const;
+
+    /// Called (deferred) with our order id when a verified Printify event concerns it.
+    void setPrintifyHintHandler(std::function<void(const QString &orderId)> handler) { m_printifyHint = std::move(handler); }
+    /// The owner's fulfillment retry (FulfillmentWorker::retry).
+    void setRetryHandler(std::function<Status(const QString &orderId)> handler) { m_retry = std::move(handler); }
+
 private:
     ApiResponse health();
     ApiResponse catalog();
@@ -79,6 +97,9 @@ private:
     ApiResponse checkoutPage(const ApiRequest &request, bool returned);
     ApiResponse adminOrders(const ApiRequest &request);
     ApiResponse adminOrder(const ApiRequest &request, const QString &orderId);
+    ApiResponse adminAction(const ApiRequest &request, const QString &orderId, const QString &action);
+    ApiResponse printifyWebhook(const ApiRequest &request);
+    ApiResponse signedFile(const ApiRequest &request, const QString &name);
 
     /// The order if the request carries its token; otherwise the 401/404 response to send.
     Result<OrderRecord> authorizedOrder(const ApiRequest &request, const QString &orderId, ApiResponse *denied);
@@ -101,6 +122,11 @@ private:
     PaymentConfirmer m_confirmer;
     RateLimiter m_orderLimiter;
     RateLimiter m_checkoutLimiter;
+    mutable QReadWriteLock m_catalogLock;
+    QHash<QString, PrintFormat> m_discovered;
+    QHash<QString, QString> m_unavailable;
+    std::function<void(const QString &)> m_printifyHint;
+    std::function<Status(const QString &)> m_retry;
 };
 
 } // namespace CalStudio

@@ -35,6 +35,7 @@ const QString KeyAdminToken = QStringLiteral("admin_token");
 const QString KeyLimits = QStringLiteral("limits");
 const QString KeyWorkerThreads = QStringLiteral("worker_threads");
 const QString KeyTrustedProxies = QStringLiteral("trusted_proxies");
+const QString KeyFulfillment = QStringLiteral("fulfillment");
 const QString KeyFormats = QStringLiteral("formats");
 
 const QString EnvStripeSecretKey = QStringLiteral("STRIPE_SECRET_KEY");
@@ -352,7 +353,7 @@ CompanionConfig parseConfig(
     const QString cwd = QDir::currentPath();
 
     static const QStringList topKeys { KeyListen, KeyPublicUrl, KeyTls, KeyDataDir, KeyDatabaseUrl, KeyStripe,
-        KeyPrintify, KeyAdminToken, KeyLimits, KeyWorkerThreads, KeyTrustedProxies, KeyFormats };
+        KeyPrintify, KeyAdminToken, KeyLimits, KeyWorkerThreads, KeyTrustedProxies, KeyFulfillment, KeyFormats };
     for (auto it = json.begin(); it != json.end(); ++it) {
         if (!topKeys.contains(it.key()))
             problems.add(it.key(),
@@ -364,7 +365,9 @@ CompanionConfig parseConfig(
             QStringLiteral("api_version"), QStringLiteral("checkout_expiry_minutes") });
     const QJsonObject printify = reader.section(KeyPrintify,
         { QStringLiteral("api_token"), QStringLiteral("shop_id"), QStringLiteral("api_base"),
-            QStringLiteral("webhook_secret") });
+            QStringLiteral("webhook_secret"), QStringLiteral("timeout_seconds") });
+    c.printifyTimeoutSeconds = int(reader.integer(printify, QStringLiteral("timeout_seconds"),
+        QStringLiteral("printify.timeout_seconds"), 1, 300, CompanionConfig::DefaultPrintifyTimeoutSeconds));
     const QJsonObject limits = reader.section(KeyLimits,
         { QStringLiteral("max_upload_bytes"), QStringLiteral("orders_per_minute_per_ip"),
             QStringLiteral("checkouts_per_minute_per_ip") });
@@ -681,6 +684,28 @@ CompanionConfig parseConfig(
     c.workerThreads = int(reader.integer(json, KeyWorkerThreads, KeyWorkerThreads, 1, CompanionConfig::MaxWorkerThreads,
         CompanionConfig::DefaultWorkerThreads));
 
+    // --- fulfillment at Printify
+    const QJsonObject fulfillment = reader.section(KeyFulfillment,
+        { QStringLiteral("max_attempts"), QStringLiteral("retry_seconds"), QStringLiteral("poll_seconds"),
+            QStringLiteral("keep_files_days"), QStringLiteral("lease_seconds") });
+    c.fulfillmentMaxAttempts = int(reader.integer(fulfillment, QStringLiteral("max_attempts"),
+        QStringLiteral("fulfillment.max_attempts"), 1, 100, CompanionConfig::DefaultFulfillmentMaxAttempts));
+    c.fulfillmentRetrySeconds = int(reader.integer(fulfillment, QStringLiteral("retry_seconds"),
+        QStringLiteral("fulfillment.retry_seconds"), 1, 3600, CompanionConfig::DefaultFulfillmentRetrySeconds));
+    c.fulfillmentPollSeconds = int(reader.integer(fulfillment, QStringLiteral("poll_seconds"),
+        QStringLiteral("fulfillment.poll_seconds"), 1, 86400, CompanionConfig::DefaultFulfillmentPollSeconds));
+    c.keepFilesDays = int(reader.integer(fulfillment, QStringLiteral("keep_files_days"),
+        QStringLiteral("fulfillment.keep_files_days"), 0, 3650, CompanionConfig::DefaultKeepFilesDays));
+    c.fulfillmentLeaseSeconds = int(reader.integer(fulfillment, QStringLiteral("lease_seconds"),
+        QStringLiteral("fulfillment.lease_seconds"), 5, 3600, CompanionConfig::DefaultFulfillmentLeaseSeconds));
+    // A Printify call must end well within the lease, or another instance could take the work over
+    // while the call is still under way.
+    if (c.fulfillmentLeaseSeconds < 2 * c.printifyTimeoutSeconds + 5) {
+        problems.add(QStringLiteral("fulfillment.lease_seconds"),
+            QStringLiteral("must be at least twice printify.timeout_seconds plus 5 s (%1 s)")
+                .arg(2 * c.printifyTimeoutSeconds + 5));
+    }
+
     // --- reverse proxies whose X-Forwarded-For is believed
     const QJsonValue proxies = json.value(KeyTrustedProxies);
     if (!proxies.isUndefined() && !proxies.isNull()) {
@@ -907,6 +932,7 @@ QJsonObject CompanionConfig::redactedJson() const
                 { QStringLiteral("shop_id"), printifyShopId },
                 { QStringLiteral("api_base"), printifyApiBase.toString() },
                 { QStringLiteral("webhook_secret"), printifyWebhookSecret.isEmpty() ? NotSet : Set },
+                { QStringLiteral("timeout_seconds"), printifyTimeoutSeconds },
             } },
         { KeyAdminToken, adminToken.isEmpty() ? NotSet : Set },
         { KeyLimits,
@@ -917,6 +943,14 @@ QJsonObject CompanionConfig::redactedJson() const
             } },
         { KeyWorkerThreads, workerThreads },
         { KeyTrustedProxies, proxyArray },
+        { KeyFulfillment,
+            QJsonObject {
+                { QStringLiteral("max_attempts"), fulfillmentMaxAttempts },
+                { QStringLiteral("retry_seconds"), fulfillmentRetrySeconds },
+                { QStringLiteral("poll_seconds"), fulfillmentPollSeconds },
+                { QStringLiteral("keep_files_days"), keepFilesDays },
+                { QStringLiteral("lease_seconds"), fulfillmentLeaseSeconds },
+            } },
         { KeyFormats, formatArray },
     };
 }

@@ -86,6 +86,8 @@ struct CompanionConfig {
     QString printifyShopId;
     QUrl printifyApiBase = QUrl(QStringLiteral("https://api.printify.com")); ///< no trailing slash
     QString printifyWebhookSecret;
+    static constexpr int DefaultPrintifyTimeoutSeconds = 30;
+    int printifyTimeoutSeconds = DefaultPrintifyTimeoutSeconds; ///< per Printify request, 1–300
 
     // Owner
     QString adminToken; ///< Bearer token for /v1/admin/…, at least MinAdminTokenLength characters
@@ -103,6 +105,18 @@ struct CompanionConfig {
     /// Reverse proxies (nginx on this machine) whose X-Forwarded-For names the client; the rate
     /// limits key on that address instead of the proxy's. Empty: the peer address is the client.
     QList<QHostAddress> trustedProxies;
+
+    // Fulfillment at Printify
+    static constexpr int DefaultFulfillmentMaxAttempts = 8;
+    static constexpr int DefaultFulfillmentRetrySeconds = 30;
+    static constexpr int DefaultFulfillmentPollSeconds = 1800;
+    static constexpr int DefaultKeepFilesDays = 30;
+    static constexpr int DefaultFulfillmentLeaseSeconds = 300;
+    int fulfillmentMaxAttempts = DefaultFulfillmentMaxAttempts; ///< failures of one step before fulfillment_failed
+    int fulfillmentRetrySeconds = DefaultFulfillmentRetrySeconds; ///< first retry delay, doubled each time (cap 1 h)
+    int fulfillmentPollSeconds = DefaultFulfillmentPollSeconds; ///< polling fallback for open orders
+    int keepFilesDays = DefaultKeepFilesDays; ///< print files are deleted this long after delivery or refund
+    int fulfillmentLeaseSeconds = DefaultFulfillmentLeaseSeconds; ///< a claimed job is another instance's after this
 
     QString sourceFile; ///< the file load() read (absolute), empty for fromJson()
 

@@ -79,18 +79,49 @@ CompanionServer::CompanionServer(CompanionConfig config, std::shared_ptr<OrderSt
         dispatch(request, std::move(responder));
     });
     connect(&m_pendingEvents, &QTimer::timeout, this, [this] {
-        m_pool.start([this] { m_api->processPendingEvents(); });
+        m_pool.start([this] {
+            m_api->processPendingEvents();
+            m_api->reloadCatalog(); // picks up `admin sync-catalog` too
+        });
     });
     m_pendingEvents.start(std::chrono::minutes(1));
     m_pool.start([this] {
         if (const int n = m_api->processPendingEvents(); n > 0 && m_log)
             m_log->info(QStringLiteral("stripe_events_resumed"), { { QStringLiteral("count"), n } });
     });
+    m_api->reloadCatalog();
+
+    if (!m_config.printifyApiToken.isEmpty() && !m_config.printifyShopId.isEmpty()) {
+        m_worker = std::make_unique<FulfillmentWorker>(m_config, m_store, m_log, &m_pool);
+        FulfillmentWorker *worker = m_worker.get();
+        m_api->setPrintifyHintHandler([worker](const QString &orderId) { (void)worker->syncFromPrintify(orderId); });
+        m_api->setRetryHandler([worker](const QString &orderId) { return worker->retry(orderId, QStringLiteral("admin")); });
+        auto syncCatalog = [this, worker] {
+            if (auto result = worker->syncCatalog(); !result && m_log) {
+                m_log->error(QStringLiteral("catalog_sync_failed"), { { QStringLiteral("code"), result.error().code },
+                                                                       { QStringLiteral("detail"), result.error().detail } });
+            }
+            m_api->reloadCatalog();
+        };
+        m_pool.start(syncCatalog);
+        worker->start();
+        // Hourly: old print files; every sixth hour the catalog is read from Printify again.
+        connect(&m_housekeeping, &QTimer::timeout, this, [this, worker, syncCatalog] {
+            static int hours = 0;
+            if (++hours % 6 == 0)
+                m_pool.start(syncCatalog);
+            m_pool.start([worker] { worker->deleteOldFiles(); });
+        });
+        m_housekeeping.start(std::chrono::hours(1));
+    }
 }
 
 CompanionServer::~CompanionServer()
 {
     m_pendingEvents.stop();
+    m_housekeeping.stop();
+    if (m_worker)
+        m_worker->stop();
     m_pool.waitForDone();
 }
 

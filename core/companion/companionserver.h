@@ -2,6 +2,7 @@
 
 #include "core/common/result.h"
 #include "core/companion/companionapi.h"
+#include "core/companion/fulfillmentworker.h"
 #include "core/companion/jsonlog.h"
 
 #include <QHttpServer>
@@ -41,6 +42,8 @@ public:
     Result<quint16> listen(const QHostAddress &address, quint16 port);
 
     CompanionApi &api() { return *m_api; }
+    /// Null when Printify is not configured (no token or shop id): orders are then only taken and paid.
+    FulfillmentWorker *fulfillment() { return m_worker.get(); }
     QThreadPool &pool() { return m_pool; }
 
 private:
@@ -51,6 +54,8 @@ private:
     JsonLog *m_log;
     QThreadPool m_pool;
     std::unique_ptr<CompanionApi> m_api;
+    std::unique_ptr<FulfillmentWorker> m_worker;
+    QTimer m_housekeeping;
     QHttpServer m_http;
     QTimer m_pendingEvents;
 };

@@ -14,7 +14,7 @@ namespace {
 constexpr auto OrderColumns =
     "id, token_hash, status, format_id, quantity, title, client_reference, quote_json, checkout_attempt, "
     "stripe_session_id, checkout_url, session_expires_at, payment_intent, amount_paid, currency, "
-    "shipping_json, contact_json, flag, created_at, updated_at";
+    "shipping_json, contact_json, flag, created_at, updated_at, shipping_option, files_deleted_at";
 
 /// Columns a Transition or update() may set, and whether they hold JSON.
 const QStringList &settableColumns()
@@ -23,7 +23,7 @@ const QStringList &settableColumns()
         QStringLiteral("stripe_session_id"), QStringLiteral("checkout_url"), QStringLiteral("session_expires_at"),
         QStringLiteral("quote_json"), QStringLiteral("payment_intent"), QStringLiteral("amount_paid"),
         QStringLiteral("currency"), QStringLiteral("shipping_json"), QStringLiteral("contact_json"),
-        QStringLiteral("flag"),
+        QStringLiteral("flag"), QStringLiteral("shipping_option"), QStringLiteral("files_deleted_at"),
     };
     return columns;
 }
@@ -75,6 +75,8 @@ OrderRecord orderFromRow(const QSqlQuery &q)
     o.flag = q.value(17).toString();
     o.createdAt = q.value(18).toLongLong();
     o.updatedAt = q.value(19).toLongLong();
+    o.shippingOption = q.value(20).toString();
+    o.filesDeletedAt = q.value(21).toLongLong();
     return o;
 }
 
@@ -325,6 +327,57 @@ Status OrderStore::migrate()
         for (const QString &statement : ddl) {
             if (!q.exec(statement))
                 return dbError(q.lastError(), QStringLiteral("be created"));
+        }
+    }
+    if (version < 2) {
+        // Fulfillment at Printify (issue 8): the durable work queue, upload ids by content,
+        // Printify events, shipments, and what the catalog learnt from Printify.
+        const QStringList ddl = {
+            QStringLiteral("ALTER TABLE orders ADD COLUMN shipping_option TEXT"),
+            QStringLiteral("ALTER TABLE orders ADD COLUMN files_deleted_at BIGINT NOT NULL DEFAULT 0"),
+            QStringLiteral("CREATE TABLE fulfillment_jobs ("
+                           " order_id TEXT PRIMARY KEY REFERENCES orders (id),"
+                           " step TEXT NOT NULL,"
+                           " attempts INTEGER NOT NULL DEFAULT 0,"
+                           " next_attempt_at BIGINT NOT NULL,"
+                           " lease_owner TEXT,"
+                           " lease_expires_at BIGINT NOT NULL DEFAULT 0,"
+                           " printify_product_id TEXT,"
+                           " printify_order_id TEXT,"
+                           " order_create_started_at BIGINT NOT NULL DEFAULT 0,"
+                           " last_error TEXT NOT NULL DEFAULT '',"
+                           " created_at BIGINT NOT NULL,"
+                           " updated_at BIGINT NOT NULL)"),
+            QStringLiteral("CREATE INDEX fulfillment_due ON fulfillment_jobs (step, next_attempt_at)"),
+            QStringLiteral("CREATE INDEX fulfillment_printify_order ON fulfillment_jobs (printify_order_id)"),
+            QStringLiteral("CREATE TABLE printify_uploads ("
+                           " sha256 TEXT PRIMARY KEY,"
+                           " upload_id TEXT NOT NULL,"
+                           " uploaded_at BIGINT NOT NULL)"),
+            QStringLiteral("CREATE TABLE printify_events ("
+                           " event_id TEXT PRIMARY KEY,"
+                           " topic TEXT NOT NULL,"
+                           " printify_order_id TEXT NOT NULL DEFAULT '',"
+                           " payload TEXT NOT NULL,"
+                           " received_at BIGINT NOT NULL)"),
+            QStringLiteral("CREATE TABLE shipments ("
+                           " order_id TEXT NOT NULL REFERENCES orders (id),"
+                           " tracking_number TEXT NOT NULL,"
+                           " carrier TEXT NOT NULL DEFAULT '',"
+                           " tracking_url TEXT NOT NULL DEFAULT '',"
+                           " shipped_at TEXT NOT NULL DEFAULT '',"
+                           " delivered_at TEXT NOT NULL DEFAULT '',"
+                           " PRIMARY KEY (order_id, tracking_number))"),
+            QStringLiteral("CREATE TABLE printify_catalog ("
+                           " format_id TEXT PRIMARY KEY,"
+                           " format_json TEXT NOT NULL,"
+                           " problem TEXT NOT NULL DEFAULT '',"
+                           " fetched_at BIGINT NOT NULL)"),
+            QStringLiteral("UPDATE companion_meta SET value = '2' WHERE key = 'schema_version'"),
+        };
+        for (const QString &statement : ddl) {
+            if (!q.exec(statement))
+                return dbError(q.lastError(), QStringLiteral("be upgraded"));
         }
     }
     return tx.commit();
@@ -595,6 +648,18 @@ Result<bool> OrderStore::applyTransition(const QString &orderId, const Transitio
         return false;
     if (Status s = insertHistory(*db, orderId, orderStatusId(*current), orderStatusId(t.to), t.source, t.note); !s)
         return s.error();
+    if (t.to == OrderStatus::Paid) {
+        // Paid and queued for fulfillment in the same transaction: a paid order always has its job.
+        q.prepare(QStringLiteral("INSERT INTO fulfillment_jobs (order_id, step, next_attempt_at, created_at, updated_at) "
+                                 "VALUES (?, 'upload', ?, ?, ?) ON CONFLICT (order_id) DO NOTHING"));
+        const qint64 now = nowMs();
+        q.addBindValue(orderId);
+        q.addBindValue(now);
+        q.addBindValue(now);
+        q.addBindValue(now);
+        if (!q.exec())
+            return dbError(q.lastError(), QStringLiteral("queue the order for printing"));
+    }
     if (Status s = tx.commit(); !s)
         return s.error();
     return true;
@@ -688,6 +753,346 @@ Result<QList<StoredEvent>> OrderStore::unprocessedStripeEvents()
         out.append(StoredEvent { q.value(0).toString(), q.value(1).toString(), q.value(2).toString().toUtf8(),
             q.value(3).toLongLong() });
     return out;
+}
+
+// --- fulfillment -------------------------------------------------------------------------------------
+
+namespace {
+
+constexpr auto JobColumns = "order_id, step, attempts, next_attempt_at, lease_owner, lease_expires_at, "
+                            "printify_product_id, printify_order_id, order_create_started_at, last_error";
+
+FulfillmentJob jobFromRow(const QSqlQuery &q)
+{
+    FulfillmentJob j;
+    j.orderId = q.value(0).toString();
+    j.step = q.value(1).toString();
+    j.attempts = q.value(2).toInt();
+    j.nextAttemptAt = q.value(3).toLongLong();
+    j.leaseOwner = q.value(4).toString();
+    j.leaseExpiresAt = q.value(5).toLongLong();
+    j.productId = q.value(6).toString();
+    j.printifyOrderId = q.value(7).toString();
+    j.orderCreateStartedAt = q.value(8).toLongLong();
+    j.lastError = q.value(9).toString();
+    return j;
+}
+
+const QStringList &jobColumns()
+{
+    static const QStringList columns = {
+        QStringLiteral("step"), QStringLiteral("attempts"), QStringLiteral("next_attempt_at"),
+        QStringLiteral("printify_product_id"), QStringLiteral("printify_order_id"),
+        QStringLiteral("order_create_started_at"), QStringLiteral("last_error"),
+    };
+    return columns;
+}
+
+} // namespace
+
+Result<std::optional<FulfillmentJob>> OrderStore::claimFulfillmentJob(const QString &owner, qint64 leaseMs)
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    const bool sqlite = m_settings.driver == QLatin1String("QSQLITE");
+    WriteTransaction tx(*db, sqlite);
+    if (!tx.isActive())
+        return tx.error();
+    const qint64 now = nowMs();
+    QSqlQuery q(*db);
+    q.prepare(QStringLiteral("SELECT %1 FROM fulfillment_jobs WHERE step NOT IN ('done', 'failed') "
+                             "AND next_attempt_at <= ? AND (lease_owner IS NULL OR lease_expires_at < ?) "
+                             "ORDER BY next_attempt_at LIMIT 1")
+                  .arg(QLatin1String(JobColumns))
+        + (sqlite ? QString() : QStringLiteral(" FOR UPDATE SKIP LOCKED")));
+    q.addBindValue(now);
+    q.addBindValue(now);
+    if (!q.exec())
+        return dbError(q.lastError(), QStringLiteral("read the print queue"));
+    if (!q.next())
+        return std::optional<FulfillmentJob>();
+    FulfillmentJob job = jobFromRow(q);
+    q.finish();
+    q.prepare(QStringLiteral("UPDATE fulfillment_jobs SET lease_owner = ?, lease_expires_at = ?, updated_at = ? "
+                             "WHERE order_id = ?"));
+    q.addBindValue(owner);
+    q.addBindValue(now + leaseMs);
+    q.addBindValue(now);
+    q.addBindValue(job.orderId);
+    if (!q.exec())
+        return dbError(q.lastError(), QStringLiteral("claim print work"));
+    if (Status s = tx.commit(); !s)
+        return s.error();
+    job.leaseOwner = owner;
+    job.leaseExpiresAt = now + leaseMs;
+    return std::optional<FulfillmentJob>(job);
+}
+
+Result<bool> OrderStore::updateFulfillmentJob(const QString &orderId, const QString &owner, const QVariantMap &set,
+    qint64 leaseMs)
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    const qint64 now = nowMs();
+    QStringList assignments { QStringLiteral("lease_expires_at = ?"), QStringLiteral("updated_at = ?") };
+    QVariantList values { now + leaseMs, now };
+    for (auto it = set.begin(); it != set.end(); ++it) {
+        Q_ASSERT(jobColumns().contains(it.key()));
+        if (!jobColumns().contains(it.key()))
+            continue;
+        assignments << it.key() + QStringLiteral(" = ?");
+        values << (it.value().isNull() && it.value().typeId() == QMetaType::QString ? QVariant(QString()) : it.value());
+    }
+    QSqlQuery q(*db);
+    // Only the lease holder writes, and only while its lease runs.
+    q.prepare(QStringLiteral("UPDATE fulfillment_jobs SET %1 WHERE order_id = ? AND lease_owner = ? AND lease_expires_at >= ?")
+                  .arg(assignments.join(QStringLiteral(", "))));
+    for (const QVariant &v : std::as_const(values))
+        q.addBindValue(v);
+    q.addBindValue(orderId);
+    q.addBindValue(owner);
+    q.addBindValue(now);
+    if (!q.exec())
+        return dbError(q.lastError(), QStringLiteral("record print progress"));
+    return q.numRowsAffected() == 1;
+}
+
+Status OrderStore::releaseFulfillmentJob(const QString &orderId, const QString &owner)
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(*db);
+    q.prepare(QStringLiteral("UPDATE fulfillment_jobs SET lease_owner = NULL, lease_expires_at = 0 "
+                             "WHERE order_id = ? AND lease_owner = ?"));
+    q.addBindValue(orderId);
+    q.addBindValue(owner);
+    if (!q.exec())
+        return dbError(q.lastError(), QStringLiteral("record print progress"));
+    return Status::success();
+}
+
+Result<std::optional<FulfillmentJob>> OrderStore::fulfillmentJob(const QString &orderId)
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(*db);
+    q.prepare(QStringLiteral("SELECT %1 FROM fulfillment_jobs WHERE order_id = ?").arg(QLatin1String(JobColumns)));
+    q.addBindValue(orderId);
+    if (!q.exec())
+        return dbError(q.lastError(), QStringLiteral("read the print queue"));
+    if (!q.next())
+        return std::optional<FulfillmentJob>();
+    return std::optional<FulfillmentJob>(jobFromRow(q));
+}
+
+Status OrderStore::requeueFulfillmentJob(const QString &orderId, const QString &step)
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(*db);
+    q.prepare(QStringLiteral("UPDATE fulfillment_jobs SET step = ?, attempts = 0, next_attempt_at = ?, lease_owner = NULL, "
+                             "lease_expires_at = 0, last_error = '', updated_at = ? WHERE order_id = ?"));
+    const qint64 now = nowMs();
+    q.addBindValue(step);
+    q.addBindValue(now);
+    q.addBindValue(now);
+    q.addBindValue(orderId);
+    if (!q.exec())
+        return dbError(q.lastError(), QStringLiteral("queue the order again"));
+    if (q.numRowsAffected() != 1)
+        return Error(QStringLiteral("order_not_found"), QStringLiteral("This order has no print job."));
+    return Status::success();
+}
+
+Result<QList<FulfillmentJob>> OrderStore::openFulfillmentJobs()
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(*db);
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT %1 FROM fulfillment_jobs WHERE step NOT IN ('done', 'failed') ORDER BY next_attempt_at")
+                    .arg(QLatin1String(JobColumns))))
+        return dbError(q.lastError(), QStringLiteral("read the print queue"));
+    QList<FulfillmentJob> out;
+    while (q.next())
+        out.append(jobFromRow(q));
+    return out;
+}
+
+Result<QString> OrderStore::printifyUploadId(const QString &sha256)
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(*db);
+    q.prepare(QStringLiteral("SELECT upload_id FROM printify_uploads WHERE sha256 = ?"));
+    q.addBindValue(sha256);
+    if (!q.exec())
+        return dbError(q.lastError(), QStringLiteral("read upload records"));
+    return q.next() ? q.value(0).toString() : QString();
+}
+
+Status OrderStore::recordPrintifyUpload(const QString &sha256, const QString &uploadId)
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(*db);
+    q.prepare(QStringLiteral("INSERT INTO printify_uploads (sha256, upload_id, uploaded_at) VALUES (?, ?, ?) "
+                             "ON CONFLICT (sha256) DO UPDATE SET upload_id = excluded.upload_id, uploaded_at = excluded.uploaded_at"));
+    q.addBindValue(sha256);
+    q.addBindValue(uploadId);
+    q.addBindValue(nowMs());
+    if (!q.exec())
+        return dbError(q.lastError(), QStringLiteral("record an upload"));
+    return Status::success();
+}
+
+Result<bool> OrderStore::recordPrintifyEvent(const QString &eventId, const QString &topic, const QString &printifyOrderId,
+    const QByteArray &payload)
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(*db);
+    q.prepare(QStringLiteral("INSERT INTO printify_events (event_id, topic, printify_order_id, payload, received_at) "
+                             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING"));
+    q.addBindValue(eventId);
+    q.addBindValue(topic);
+    q.addBindValue(text(printifyOrderId));
+    q.addBindValue(QString::fromUtf8(payload));
+    q.addBindValue(nowMs());
+    if (!q.exec())
+        return dbError(q.lastError(), QStringLiteral("record the print event"));
+    return q.numRowsAffected() == 1;
+}
+
+Result<QString> OrderStore::orderIdForPrintifyOrder(const QString &printifyOrderId)
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(*db);
+    q.prepare(QStringLiteral("SELECT order_id FROM fulfillment_jobs WHERE printify_order_id = ?"));
+    q.addBindValue(printifyOrderId);
+    if (!q.exec())
+        return dbError(q.lastError(), QStringLiteral("read the print queue"));
+    return q.next() ? q.value(0).toString() : QString();
+}
+
+Status OrderStore::upsertShipment(const QString &orderId, const Shipment &sh)
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(*db);
+    q.prepare(QStringLiteral("INSERT INTO shipments (order_id, tracking_number, carrier, tracking_url, shipped_at, delivered_at) "
+                             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (order_id, tracking_number) DO UPDATE SET "
+                             "carrier = excluded.carrier, tracking_url = excluded.tracking_url, "
+                             "shipped_at = CASE WHEN excluded.shipped_at <> '' THEN excluded.shipped_at ELSE shipments.shipped_at END, "
+                             "delivered_at = CASE WHEN excluded.delivered_at <> '' THEN excluded.delivered_at ELSE shipments.delivered_at END"));
+    q.addBindValue(orderId);
+    q.addBindValue(text(sh.trackingNumber));
+    q.addBindValue(text(sh.carrier));
+    q.addBindValue(text(sh.trackingUrl));
+    q.addBindValue(text(sh.shippedAt));
+    q.addBindValue(text(sh.deliveredAt));
+    if (!q.exec())
+        return dbError(q.lastError(), QStringLiteral("record the shipment"));
+    return Status::success();
+}
+
+Result<QList<Shipment>> OrderStore::shipments(const QString &orderId)
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(*db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT tracking_number, carrier, tracking_url, shipped_at, delivered_at FROM shipments "
+                             "WHERE order_id = ? ORDER BY shipped_at, tracking_number"));
+    q.addBindValue(orderId);
+    if (!q.exec())
+        return dbError(q.lastError(), QStringLiteral("read shipments"));
+    QList<Shipment> out;
+    while (q.next()) {
+        out.append(Shipment { q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString(),
+            q.value(4).toString() });
+    }
+    return out;
+}
+
+Status OrderStore::putCatalogEntry(const CatalogEntry &e)
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(*db);
+    q.prepare(QStringLiteral("INSERT INTO printify_catalog (format_id, format_json, problem, fetched_at) VALUES (?, ?, ?, ?) "
+                             "ON CONFLICT (format_id) DO UPDATE SET format_json = excluded.format_json, "
+                             "problem = excluded.problem, fetched_at = excluded.fetched_at"));
+    q.addBindValue(e.formatId);
+    q.addBindValue(text(jsonText(e.format)));
+    q.addBindValue(text(e.problem));
+    q.addBindValue(e.fetchedAt > 0 ? e.fetchedAt : nowMs());
+    if (!q.exec())
+        return dbError(q.lastError(), QStringLiteral("store the catalog"));
+    return Status::success();
+}
+
+Result<QList<OrderStore::CatalogEntry>> OrderStore::catalogEntries()
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(*db);
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT format_id, format_json, problem, fetched_at FROM printify_catalog ORDER BY format_id")))
+        return dbError(q.lastError(), QStringLiteral("read the catalog"));
+    QList<CatalogEntry> out;
+    while (q.next())
+        out.append(CatalogEntry { q.value(0).toString(), jsonObject(q.value(1)), q.value(2).toString(), q.value(3).toLongLong() });
+    return out;
+}
+
+Result<QList<OrderRecord>> OrderStore::ordersWithFilesFinishedBefore(qint64 beforeMs)
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(*db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT %1 FROM orders WHERE status IN ('delivered', 'refunded', 'canceled') "
+                             "AND files_deleted_at = 0 AND updated_at < ?")
+                  .arg(QLatin1String(OrderColumns)));
+    q.addBindValue(beforeMs);
+    if (!q.exec())
+        return dbError(q.lastError(), QStringLiteral("list finished orders"));
+    QList<OrderRecord> out;
+    while (q.next())
+        out.append(orderFromRow(q));
+    return out;
+}
+
+Result<bool> OrderStore::fileStillNeeded(const QString &sha256, const QString &exceptOrderId)
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(*db);
+    q.prepare(QStringLiteral("SELECT 1 FROM order_files f JOIN orders o ON o.id = f.order_id WHERE f.sha256 = ? "
+                             "AND f.order_id <> ? AND o.files_deleted_at = 0 LIMIT 1"));
+    q.addBindValue(sha256);
+    q.addBindValue(exceptOrderId);
+    if (!q.exec())
+        return dbError(q.lastError(), QStringLiteral("check file use"));
+    return q.next();
 }
 
 } // namespace CalStudio

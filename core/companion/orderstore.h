@@ -56,8 +56,33 @@ struct OrderRecord {
     QJsonObject shipping; ///< name + address from the session
     QJsonObject contact; ///< email, phone, name from the session's customer_details
     QString flag; ///< set when the owner must look at the order (e.g. "amount_mismatch")
+    QString shippingOption; ///< the price book's shipping option id the customer paid for
+    qint64 filesDeletedAt = 0; ///< when the print files were removed after delivery or refund
     qint64 createdAt = 0;
     qint64 updatedAt = 0;
+};
+
+/// The durable fulfillment work of one paid order (see FulfillmentWorker).
+struct FulfillmentJob {
+    QString orderId;
+    QString step; ///< "upload", "product", "order", "send", "track", "done", "failed"
+    int attempts = 0; ///< failures of the current step
+    qint64 nextAttemptAt = 0; ///< ms since the epoch
+    QString leaseOwner;
+    qint64 leaseExpiresAt = 0;
+    QString productId; ///< Printify's hidden product, once created
+    QString printifyOrderId; ///< Printify's order, once created (the one fact that must never be lost)
+    qint64 orderCreateStartedAt = 0; ///< set before the create call: after a crash, look the order up first
+    QString lastError;
+};
+
+/// A shipment Printify reported.
+struct Shipment {
+    QString trackingNumber;
+    QString carrier;
+    QString trackingUrl;
+    QString shippedAt;
+    QString deliveredAt;
 };
 
 /// A verified Stripe event as recorded before it is processed.
@@ -97,7 +122,7 @@ public:
     OrderStore(const OrderStore &) = delete;
     OrderStore &operator=(const OrderStore &) = delete;
 
-    static constexpr int SchemaVersion = 1;
+    static constexpr int SchemaVersion = 2;
 
     [[nodiscard]] QString driver() const { return m_settings.driver; }
 
@@ -162,6 +187,54 @@ public:
     Status markStripeEventProcessed(const QString &eventId, const QString &outcome);
     /// Events recorded but not processed (the server stopped in between); oldest first.
     Result<QList<StoredEvent>> unprocessedStripeEvents();
+
+    // --- fulfillment (issue 8) ---
+
+    /**
+     * Claims one due job for `owner` until now + `leaseMs`: not done or failed,
+     * due, and not leased (or its lease expired — a crashed instance's work is
+     * taken over). PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED, so instances
+     * never wait for or share a job. Nothing due: nullopt.
+     */
+    Result<std::optional<FulfillmentJob>> claimFulfillmentJob(const QString &owner, qint64 leaseMs);
+    /**
+     * Sets job columns ("step", "attempts", "next_attempt_at", "printify_product_id",
+     * "printify_order_id", "order_create_started_at", "last_error") and extends the
+     * lease — only while `owner` still holds it. False: the lease was lost, stop.
+     */
+    Result<bool> updateFulfillmentJob(const QString &orderId, const QString &owner, const QVariantMap &set, qint64 leaseMs);
+    /// Gives the lease up (the job stays as recorded).
+    Status releaseFulfillmentJob(const QString &orderId, const QString &owner);
+    Result<std::optional<FulfillmentJob>> fulfillmentJob(const QString &orderId);
+    /// Puts a job back in the queue at `step` with no failures (the owner's retry).
+    Status requeueFulfillmentJob(const QString &orderId, const QString &step);
+    /// Jobs that are not done/failed, e.g. for the polling fallback and admin views.
+    Result<QList<FulfillmentJob>> openFulfillmentJobs();
+
+    Result<QString> printifyUploadId(const QString &sha256); ///< empty when not uploaded yet
+    Status recordPrintifyUpload(const QString &sha256, const QString &uploadId);
+    /// False when the event id was seen before.
+    Result<bool> recordPrintifyEvent(const QString &eventId, const QString &topic, const QString &printifyOrderId,
+        const QByteArray &payload);
+    Result<QString> orderIdForPrintifyOrder(const QString &printifyOrderId); ///< empty when unknown
+
+    Status upsertShipment(const QString &orderId, const Shipment &shipment);
+    Result<QList<Shipment>> shipments(const QString &orderId);
+
+    /// What catalog discovery found per format (JSON of the PrintFormat, or a problem).
+    struct CatalogEntry {
+        QString formatId;
+        QJsonObject format;
+        QString problem;
+        qint64 fetchedAt = 0;
+    };
+    Status putCatalogEntry(const CatalogEntry &entry);
+    Result<QList<CatalogEntry>> catalogEntries();
+
+    /// Orders finished (delivered, refunded, canceled) before `beforeMs` whose files are still kept.
+    Result<QList<OrderRecord>> ordersWithFilesFinishedBefore(qint64 beforeMs);
+    /// Whether another order that is not finished still uses the file (files are shared by content).
+    Result<bool> fileStillNeeded(const QString &sha256, const QString &exceptOrderId);
 
 private:
     explicit OrderStore(DatabaseSettings settings);

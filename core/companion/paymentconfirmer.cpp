@@ -145,7 +145,16 @@ Result<PaymentConfirmer::Outcome> PaymentConfirmer::applySession(const StripeSes
         if (v.isString())
             contact.insert(QLatin1String(key), v);
     }
+    // The option the customer chose, recognised by its amount (Printify needs the shipping method).
+    QString shippingOption;
+    for (const ShippingOption &o : quote->shipping) {
+        if (o.amount == session.amountShipping) {
+            shippingOption = o.id;
+            break;
+        }
+    }
     QVariantMap set {
+        { QStringLiteral("shipping_option"), shippingOption },
         { QStringLiteral("payment_intent"), session.paymentIntent },
         { QStringLiteral("amount_paid"), session.amountTotal },
         { QStringLiteral("currency"), session.currency.toLower() },

@@ -597,6 +597,12 @@ private Q_SLOTS:
         QTest::newRow("worker threads zero") << set(u"worker_threads"_s, 0) << noEnv << u"worker_threads"_s;
         QTest::newRow("worker threads 65") << set(u"worker_threads"_s, 65) << noEnv << u"worker_threads"_s;
         QTest::newRow("worker threads fractional") << set(u"worker_threads"_s, 2.5) << noEnv << u"worker_threads"_s;
+        QTest::newRow("fulfillment attempts zero")
+            << set(u"fulfillment"_s, QJsonObject { { u"max_attempts"_s, 0 } }) << noEnv << u"fulfillment.max_attempts"_s;
+        QTest::newRow("fulfillment lease too short")
+            << set(u"fulfillment"_s, QJsonObject { { u"lease_seconds"_s, 4 } }) << noEnv << u"fulfillment.lease_seconds"_s;
+        QTest::newRow("fulfillment lease shorter than two Printify timeouts")
+            << set(u"fulfillment"_s, QJsonObject { { u"lease_seconds"_s, 60 } }) << noEnv << u"fulfillment.lease_seconds"_s;
         QTest::newRow("trusted proxies not a list") << set(u"trusted_proxies"_s, u"127.0.0.1"_s) << noEnv << u"trusted_proxies"_s;
         QTest::newRow("trusted proxy not an address")
             << set(u"trusted_proxies"_s, QJsonArray { u"nginx.local"_s }) << noEnv << u"trusted_proxies[0]"_s;
@@ -776,7 +782,7 @@ private Q_SLOTS:
         const QJsonObject r = c->redactedJson();
         for (const QString &key :
             { u"mode"_s, u"listen"_s, u"public_url"_s, u"tls"_s, u"data_dir"_s, u"database_url"_s, u"database"_s,
-                u"stripe"_s, u"printify"_s, u"admin_token"_s, u"limits"_s, u"worker_threads"_s, u"trusted_proxies"_s, u"formats"_s })
+                u"stripe"_s, u"printify"_s, u"admin_token"_s, u"limits"_s, u"worker_threads"_s, u"trusted_proxies"_s, u"fulfillment"_s, u"formats"_s })
             QVERIFY2(r.contains(key), qPrintable(key));
         QCOMPARE(r[u"mode"_s].toString(), QStringLiteral("test"));
         QCOMPARE(r[u"printify"_s][u"api_token"_s].toString(), QStringLiteral("not set"));
@@ -886,12 +892,12 @@ private Q_SLOTS:
         const QJsonObject json = QJsonDocument::fromJson(content).object();
         const QStringList topKeys { u"listen"_s, u"public_url"_s, u"tls"_s, u"data_dir"_s, u"database_url"_s,
             u"stripe"_s, u"printify"_s, u"admin_token"_s, u"limits"_s, u"worker_threads"_s, u"trusted_proxies"_s,
-            u"formats"_s };
+            u"fulfillment"_s, u"formats"_s };
         QCOMPARE(QStringList(json.keys()).size(), topKeys.size());
         for (const QString &key : topKeys)
             QVERIFY2(json.contains(key), qPrintable(key));
         QCOMPARE(json[u"stripe"_s].toObject().size(), 5);
-        QCOMPARE(json[u"printify"_s].toObject().size(), 4);
+        QCOMPARE(json[u"printify"_s].toObject().size(), 5);
         QCOMPARE(json[u"limits"_s].toObject().size(), 3);
         QCOMPARE(json[u"tls"_s].toObject().size(), 2);
 

@@ -253,6 +253,21 @@ int runAdminCommand(const CompanionConfig &config, const QStringList &arguments)
             << ", " << a.value(QStringLiteral("postal_code")).toString() << ' ' << a.value(QStringLiteral("city")).toString() << ", "
             << a.value(QStringLiteral("country")).toString() << '\n';
     }
+    const QJsonObject fulfillment = body.value(QStringLiteral("fulfillment")).toObject();
+    if (!fulfillment.isEmpty()) {
+        out << "printify  " << fulfillment.value(QStringLiteral("printify_order_id")).toString(QStringLiteral("-")) << "  (step "
+            << fulfillment.value(QStringLiteral("step")).toString() << ", attempts " << fulfillment.value(QStringLiteral("attempts")).toInt()
+            << ')' << '\n';
+        if (const QString error = fulfillment.value(QStringLiteral("last_error")).toString(); !error.isEmpty())
+            out << "error     " << error << '\n';
+    }
+    for (const QJsonValue &v : body.value(QStringLiteral("shipments")).toArray()) {
+        const QJsonObject sh = v.toObject();
+        out << "shipment  " << sh.value(QStringLiteral("carrier")).toString() << ' ' << sh.value(QStringLiteral("tracking_number")).toString()
+            << "  " << sh.value(QStringLiteral("tracking_url")).toString()
+            << (sh.value(QStringLiteral("delivered_at")).toString().isEmpty() ? QString() : QStringLiteral("  delivered ") + sh.value(QStringLiteral("delivered_at")).toString())
+            << '\n';
+    }
     out << "history\n";
     for (const QJsonValue &v : body.value(QStringLiteral("history")).toArray()) {
         const QJsonObject h = v.toObject();

@@ -110,6 +110,19 @@ int main(int argc, char *argv[])
     }
 
     JsonLog log;
+    // Qt's own messages and the clients' logging categories become JSON lines too, so the
+    // server's stderr is one structured stream.
+    static JsonLog *qtLog = &log;
+    qInstallMessageHandler([](QtMsgType type, const QMessageLogContext &context, const QString &message) {
+        const JsonLog::Level level = type == QtDebugMsg || type == QtInfoMsg ? JsonLog::Level::Info
+            : type == QtWarningMsg                                           ? JsonLog::Level::Warning
+                                                                             : JsonLog::Level::Error;
+        if (type == QtDebugMsg)
+            return;
+        qtLog->write(level, QStringLiteral("log"),
+            { { QStringLiteral("category"), QString::fromLatin1(context.category ? context.category : "default") },
+                { QStringLiteral("message"), message } });
+    });
     CompanionServer server(*config, *store, &log);
     auto port = server.listen();
     if (!port) {
@@ -119,5 +132,6 @@ int main(int argc, char *argv[])
     quitOnTermination(app);
     const int code = app.exec();
     log.info(QStringLiteral("stopped"));
+    qInstallMessageHandler(nullptr);
     return code;
 }

@@ -144,6 +144,18 @@ Status insertHistory(QSqlDatabase &db, const QString &orderId, const QString &fr
     return Status::success();
 }
 
+/// "column = ?" for each entry of `set` whose column is allowed; JSON objects are stored as text.
+void addAssignments(const QVariantMap &set, const QStringList &allowed, QStringList &assignments, QVariantList &values)
+{
+    for (auto it = set.begin(); it != set.end(); ++it) {
+        Q_ASSERT(allowed.contains(it.key()));
+        if (!allowed.contains(it.key()))
+            continue;
+        assignments << it.key() + QStringLiteral(" = ?");
+        values << (it.value().typeId() == QMetaType::QJsonObject ? QVariant(jsonText(it.value().toJsonObject())) : it.value());
+    }
+}
+
 } // namespace
 
 /// The connection of one thread; removes it from Qt's registry when the thread ends.
@@ -383,6 +395,22 @@ Status OrderStore::migrate()
     return tx.commit();
 }
 
+Result<QSqlQuery> OrderStore::run(const QString &sql, const QVariantList &values, const QString &what)
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    QSqlQuery q(*db);
+    q.setForwardOnly(true);
+    if (!q.prepare(sql))
+        return dbError(q.lastError(), what);
+    for (const QVariant &v : values)
+        q.addBindValue(v);
+    if (!q.exec())
+        return dbError(q.lastError(), what);
+    return q;
+}
+
 Status OrderStore::ping()
 {
     auto db = connection();
@@ -431,19 +459,14 @@ Status OrderStore::createOrder(const OrderRecord &o, const QString &source)
 
 Result<std::optional<OrderRecord>> OrderStore::findWhere(const QString &column, const QString &value)
 {
-    auto db = connection();
-    if (!db)
-        return db.error();
-    QSqlQuery q(*db);
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT %1 FROM orders WHERE %2 = ? ORDER BY created_at DESC")
-                  .arg(QLatin1String(OrderColumns), column));
-    q.addBindValue(value);
-    if (!q.exec())
-        return dbError(q.lastError(), QStringLiteral("read the order"));
-    if (!q.next())
+    auto q = run(QStringLiteral("SELECT %1 FROM orders WHERE %2 = ? ORDER BY created_at DESC")
+                  .arg(QLatin1String(OrderColumns), column),
+        { value }, QStringLiteral("read the order"));
+    if (!q)
+        return q.error();
+    if (!q->next())
         return std::optional<OrderRecord>();
-    return std::optional<OrderRecord>(orderFromRow(q));
+    return std::optional<OrderRecord>(orderFromRow(*q));
 }
 
 Result<std::optional<OrderRecord>> OrderStore::find(const QString &orderId)
@@ -489,40 +512,30 @@ Result<QList<OrderRecord>> OrderStore::list(std::optional<OrderStatus> status, b
 
 Result<QList<OrderFile>> OrderStore::files(const QString &orderId)
 {
-    auto db = connection();
-    if (!db)
-        return db.error();
-    QSqlQuery q(*db);
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT position, sha256, extension, size, width, height, uploaded_at FROM order_files "
-                             "WHERE order_id = ? ORDER BY position"));
-    q.addBindValue(orderId);
-    if (!q.exec())
-        return dbError(q.lastError(), QStringLiteral("read the order's files"));
+    auto q = run(QStringLiteral("SELECT position, sha256, extension, size, width, height, uploaded_at FROM order_files "
+                             "WHERE order_id = ? ORDER BY position"),
+        { orderId }, QStringLiteral("read the order's files"));
+    if (!q)
+        return q.error();
     QList<OrderFile> out;
-    while (q.next()) {
-        out.append(OrderFile { q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
-            q.value(3).toLongLong(), QSize(q.value(4).toInt(), q.value(5).toInt()), q.value(6).toLongLong() });
+    while (q->next()) {
+        out.append(OrderFile { q->value(0).toString(), q->value(1).toString(), q->value(2).toString(),
+            q->value(3).toLongLong(), QSize(q->value(4).toInt(), q->value(5).toInt()), q->value(6).toLongLong() });
     }
     return out;
 }
 
 Result<QList<OrderHistoryEntry>> OrderStore::history(const QString &orderId)
 {
-    auto db = connection();
-    if (!db)
-        return db.error();
-    QSqlQuery q(*db);
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT at, from_status, to_status, source, note FROM order_history WHERE order_id = ? "
-                             "ORDER BY id"));
-    q.addBindValue(orderId);
-    if (!q.exec())
-        return dbError(q.lastError(), QStringLiteral("read the order's history"));
+    auto q = run(QStringLiteral("SELECT at, from_status, to_status, source, note FROM order_history WHERE order_id = ? "
+                             "ORDER BY id"),
+        { orderId }, QStringLiteral("read the order's history"));
+    if (!q)
+        return q.error();
     QList<OrderHistoryEntry> out;
-    while (q.next()) {
-        out.append(OrderHistoryEntry { q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(),
-            q.value(3).toString(), q.value(4).toString() });
+    while (q->next()) {
+        out.append(OrderHistoryEntry { q->value(0).toLongLong(), q->value(1).toString(), q->value(2).toString(),
+            q->value(3).toString(), q->value(4).toString() });
     }
     return out;
 }
@@ -629,14 +642,7 @@ Result<bool> OrderStore::applyTransition(const QString &orderId, const Transitio
 
     QStringList assignments { QStringLiteral("status = ?"), QStringLiteral("updated_at = ?") };
     QVariantList values { orderStatusId(t.to), nowMs() };
-    for (auto it = t.set.begin(); it != t.set.end(); ++it) {
-        Q_ASSERT(settableColumns().contains(it.key()));
-        if (!settableColumns().contains(it.key()))
-            continue;
-        assignments << it.key() + QStringLiteral(" = ?");
-        values << (it.value().typeId() == QMetaType::QJsonObject ? QVariant(jsonText(it.value().toJsonObject()))
-                                                                  : it.value());
-    }
+    addAssignments(t.set, settableColumns(), assignments, values);
     q.prepare(QStringLiteral("UPDATE orders SET %1 WHERE id = ? AND status = ?").arg(assignments.join(QStringLiteral(", "))));
     for (const QVariant &v : std::as_const(values))
         q.addBindValue(v);
@@ -685,14 +691,7 @@ Status OrderStore::update(const QString &orderId, const QVariantMap &set, const 
     q.finish();
     QStringList assignments { QStringLiteral("updated_at = ?") };
     QVariantList values { nowMs() };
-    for (auto it = set.begin(); it != set.end(); ++it) {
-        Q_ASSERT(settableColumns().contains(it.key()));
-        if (!settableColumns().contains(it.key()))
-            continue;
-        assignments << it.key() + QStringLiteral(" = ?");
-        values << (it.value().typeId() == QMetaType::QJsonObject ? QVariant(jsonText(it.value().toJsonObject()))
-                                                                  : it.value());
-    }
+    addAssignments(set, settableColumns(), assignments, values);
     q.prepare(QStringLiteral("UPDATE orders SET %1 WHERE id = ?").arg(assignments.join(QStringLiteral(", "))));
     for (const QVariant &v : std::as_const(values))
         q.addBindValue(v);
@@ -708,50 +707,33 @@ Status OrderStore::update(const QString &orderId, const QVariantMap &set, const 
 
 Result<bool> OrderStore::recordStripeEvent(const QString &eventId, const QString &type, const QByteArray &payload)
 {
-    auto db = connection();
-    if (!db)
-        return db.error();
-    QSqlQuery q(*db);
-    q.prepare(QStringLiteral("INSERT INTO stripe_events (event_id, type, payload, received_at) VALUES (?, ?, ?, ?) "
-                             "ON CONFLICT (event_id) DO NOTHING"));
-    q.addBindValue(eventId);
-    q.addBindValue(type);
-    q.addBindValue(QString::fromUtf8(payload));
-    q.addBindValue(nowMs());
-    if (!q.exec())
-        return dbError(q.lastError(), QStringLiteral("record the payment event"));
-    return q.numRowsAffected() == 1;
+    auto q = run(QStringLiteral("INSERT INTO stripe_events (event_id, type, payload, received_at) VALUES (?, ?, ?, ?) "
+                             "ON CONFLICT (event_id) DO NOTHING"),
+        { eventId, type, QString::fromUtf8(payload), nowMs() }, QStringLiteral("record the payment event"));
+    if (!q)
+        return q.error();
+    return q->numRowsAffected() == 1;
 }
 
 Status OrderStore::markStripeEventProcessed(const QString &eventId, const QString &outcome)
 {
-    auto db = connection();
-    if (!db)
-        return db.error();
-    QSqlQuery q(*db);
-    q.prepare(QStringLiteral("UPDATE stripe_events SET processed_at = ?, outcome = ? WHERE event_id = ?"));
-    q.addBindValue(nowMs());
-    q.addBindValue(outcome);
-    q.addBindValue(eventId);
-    if (!q.exec())
-        return dbError(q.lastError(), QStringLiteral("record the payment event"));
+    auto q = run(QStringLiteral("UPDATE stripe_events SET processed_at = ?, outcome = ? WHERE event_id = ?"),
+        { nowMs(), outcome, eventId }, QStringLiteral("record the payment event"));
+    if (!q)
+        return q.error();
     return Status::success();
 }
 
 Result<QList<StoredEvent>> OrderStore::unprocessedStripeEvents()
 {
-    auto db = connection();
-    if (!db)
-        return db.error();
-    QSqlQuery q(*db);
-    q.setForwardOnly(true);
-    if (!q.exec(QStringLiteral("SELECT event_id, type, payload, received_at FROM stripe_events "
-                               "WHERE processed_at IS NULL ORDER BY received_at")))
-        return dbError(q.lastError(), QStringLiteral("read payment events"));
+    auto q = run(QStringLiteral("SELECT event_id, type, payload, received_at FROM stripe_events " "WHERE processed_at IS NULL ORDER BY received_at"),
+        {}, QStringLiteral("read payment events"));
+    if (!q)
+        return q.error();
     QList<StoredEvent> out;
-    while (q.next())
-        out.append(StoredEvent { q.value(0).toString(), q.value(1).toString(), q.value(2).toString().toUtf8(),
-            q.value(3).toLongLong() });
+    while (q->next())
+        out.append(StoredEvent { q->value(0).toString(), q->value(1).toString(), q->value(2).toString().toUtf8(),
+            q->value(3).toLongLong() });
     return out;
 }
 
@@ -838,13 +820,7 @@ Result<bool> OrderStore::updateFulfillmentJob(const QString &orderId, const QStr
     const qint64 now = nowMs();
     QStringList assignments { QStringLiteral("lease_expires_at = ?"), QStringLiteral("updated_at = ?") };
     QVariantList values { now + leaseMs, now };
-    for (auto it = set.begin(); it != set.end(); ++it) {
-        Q_ASSERT(jobColumns().contains(it.key()));
-        if (!jobColumns().contains(it.key()))
-            continue;
-        assignments << it.key() + QStringLiteral(" = ?");
-        values << (it.value().isNull() && it.value().typeId() == QMetaType::QString ? QVariant(QString()) : it.value());
-    }
+    addAssignments(set, jobColumns(), assignments, values);
     QSqlQuery q(*db);
     // Only the lease holder writes, and only while its lease runs.
     q.prepare(QStringLiteral("UPDATE fulfillment_jobs SET %1 WHERE order_id = ? AND lease_owner = ? AND lease_expires_at >= ?")
@@ -861,32 +837,23 @@ Result<bool> OrderStore::updateFulfillmentJob(const QString &orderId, const QStr
 
 Status OrderStore::releaseFulfillmentJob(const QString &orderId, const QString &owner)
 {
-    auto db = connection();
-    if (!db)
-        return db.error();
-    QSqlQuery q(*db);
-    q.prepare(QStringLiteral("UPDATE fulfillment_jobs SET lease_owner = NULL, lease_expires_at = 0 "
-                             "WHERE order_id = ? AND lease_owner = ?"));
-    q.addBindValue(orderId);
-    q.addBindValue(owner);
-    if (!q.exec())
-        return dbError(q.lastError(), QStringLiteral("record print progress"));
+    auto q = run(QStringLiteral("UPDATE fulfillment_jobs SET lease_owner = NULL, lease_expires_at = 0 "
+                             "WHERE order_id = ? AND lease_owner = ?"),
+        { orderId, owner }, QStringLiteral("record print progress"));
+    if (!q)
+        return q.error();
     return Status::success();
 }
 
 Result<std::optional<FulfillmentJob>> OrderStore::fulfillmentJob(const QString &orderId)
 {
-    auto db = connection();
-    if (!db)
-        return db.error();
-    QSqlQuery q(*db);
-    q.prepare(QStringLiteral("SELECT %1 FROM fulfillment_jobs WHERE order_id = ?").arg(QLatin1String(JobColumns)));
-    q.addBindValue(orderId);
-    if (!q.exec())
-        return dbError(q.lastError(), QStringLiteral("read the print queue"));
-    if (!q.next())
+    auto q = run(QStringLiteral("SELECT %1 FROM fulfillment_jobs WHERE order_id = ?").arg(QLatin1String(JobColumns)),
+        { orderId }, QStringLiteral("read the print queue"));
+    if (!q)
+        return q.error();
+    if (!q->next())
         return std::optional<FulfillmentJob>();
-    return std::optional<FulfillmentJob>(jobFromRow(q));
+    return std::optional<FulfillmentJob>(jobFromRow(*q));
 }
 
 Status OrderStore::requeueFulfillmentJob(const QString &orderId, const QString &step)
@@ -911,188 +878,128 @@ Status OrderStore::requeueFulfillmentJob(const QString &orderId, const QString &
 
 Result<QList<FulfillmentJob>> OrderStore::openFulfillmentJobs()
 {
-    auto db = connection();
-    if (!db)
-        return db.error();
-    QSqlQuery q(*db);
-    q.setForwardOnly(true);
-    if (!q.exec(QStringLiteral("SELECT %1 FROM fulfillment_jobs WHERE step NOT IN ('done', 'failed') ORDER BY next_attempt_at")
-                    .arg(QLatin1String(JobColumns))))
-        return dbError(q.lastError(), QStringLiteral("read the print queue"));
+    auto q = run(QStringLiteral("SELECT %1 FROM fulfillment_jobs WHERE step NOT IN ('done', 'failed') ORDER BY next_attempt_at") .arg(QLatin1String(JobColumns)),
+        {}, QStringLiteral("read the print queue"));
+    if (!q)
+        return q.error();
     QList<FulfillmentJob> out;
-    while (q.next())
-        out.append(jobFromRow(q));
+    while (q->next())
+        out.append(jobFromRow(*q));
     return out;
 }
 
 Result<QString> OrderStore::printifyUploadId(const QString &sha256)
 {
-    auto db = connection();
-    if (!db)
-        return db.error();
-    QSqlQuery q(*db);
-    q.prepare(QStringLiteral("SELECT upload_id FROM printify_uploads WHERE sha256 = ?"));
-    q.addBindValue(sha256);
-    if (!q.exec())
-        return dbError(q.lastError(), QStringLiteral("read upload records"));
-    return q.next() ? q.value(0).toString() : QString();
+    auto q = run(QStringLiteral("SELECT upload_id FROM printify_uploads WHERE sha256 = ?"),
+        { sha256 }, QStringLiteral("read upload records"));
+    if (!q)
+        return q.error();
+    return q->next() ? q->value(0).toString() : QString();
 }
 
 Status OrderStore::recordPrintifyUpload(const QString &sha256, const QString &uploadId)
 {
-    auto db = connection();
-    if (!db)
-        return db.error();
-    QSqlQuery q(*db);
-    q.prepare(QStringLiteral("INSERT INTO printify_uploads (sha256, upload_id, uploaded_at) VALUES (?, ?, ?) "
-                             "ON CONFLICT (sha256) DO UPDATE SET upload_id = excluded.upload_id, uploaded_at = excluded.uploaded_at"));
-    q.addBindValue(sha256);
-    q.addBindValue(uploadId);
-    q.addBindValue(nowMs());
-    if (!q.exec())
-        return dbError(q.lastError(), QStringLiteral("record an upload"));
+    auto q = run(QStringLiteral("INSERT INTO printify_uploads (sha256, upload_id, uploaded_at) VALUES (?, ?, ?) "
+                             "ON CONFLICT (sha256) DO UPDATE SET upload_id = excluded.upload_id, uploaded_at = excluded.uploaded_at"),
+        { sha256, uploadId, nowMs() }, QStringLiteral("record an upload"));
+    if (!q)
+        return q.error();
     return Status::success();
 }
 
 Result<bool> OrderStore::recordPrintifyEvent(const QString &eventId, const QString &topic, const QString &printifyOrderId,
     const QByteArray &payload)
 {
-    auto db = connection();
-    if (!db)
-        return db.error();
-    QSqlQuery q(*db);
-    q.prepare(QStringLiteral("INSERT INTO printify_events (event_id, topic, printify_order_id, payload, received_at) "
-                             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING"));
-    q.addBindValue(eventId);
-    q.addBindValue(topic);
-    q.addBindValue(text(printifyOrderId));
-    q.addBindValue(QString::fromUtf8(payload));
-    q.addBindValue(nowMs());
-    if (!q.exec())
-        return dbError(q.lastError(), QStringLiteral("record the print event"));
-    return q.numRowsAffected() == 1;
+    auto q = run(QStringLiteral("INSERT INTO printify_events (event_id, topic, printify_order_id, payload, received_at) "
+                             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING"),
+        { eventId, topic, text(printifyOrderId), QString::fromUtf8(payload), nowMs() }, QStringLiteral("record the print event"));
+    if (!q)
+        return q.error();
+    return q->numRowsAffected() == 1;
 }
 
 Result<QString> OrderStore::orderIdForPrintifyOrder(const QString &printifyOrderId)
 {
-    auto db = connection();
-    if (!db)
-        return db.error();
-    QSqlQuery q(*db);
-    q.prepare(QStringLiteral("SELECT order_id FROM fulfillment_jobs WHERE printify_order_id = ?"));
-    q.addBindValue(printifyOrderId);
-    if (!q.exec())
-        return dbError(q.lastError(), QStringLiteral("read the print queue"));
-    return q.next() ? q.value(0).toString() : QString();
+    auto q = run(QStringLiteral("SELECT order_id FROM fulfillment_jobs WHERE printify_order_id = ?"),
+        { printifyOrderId }, QStringLiteral("read the print queue"));
+    if (!q)
+        return q.error();
+    return q->next() ? q->value(0).toString() : QString();
 }
 
 Status OrderStore::upsertShipment(const QString &orderId, const Shipment &sh)
 {
-    auto db = connection();
-    if (!db)
-        return db.error();
-    QSqlQuery q(*db);
-    q.prepare(QStringLiteral("INSERT INTO shipments (order_id, tracking_number, carrier, tracking_url, shipped_at, delivered_at) "
+    auto q = run(QStringLiteral("INSERT INTO shipments (order_id, tracking_number, carrier, tracking_url, shipped_at, delivered_at) "
                              "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (order_id, tracking_number) DO UPDATE SET "
                              "carrier = excluded.carrier, tracking_url = excluded.tracking_url, "
                              "shipped_at = CASE WHEN excluded.shipped_at <> '' THEN excluded.shipped_at ELSE shipments.shipped_at END, "
-                             "delivered_at = CASE WHEN excluded.delivered_at <> '' THEN excluded.delivered_at ELSE shipments.delivered_at END"));
-    q.addBindValue(orderId);
-    q.addBindValue(text(sh.trackingNumber));
-    q.addBindValue(text(sh.carrier));
-    q.addBindValue(text(sh.trackingUrl));
-    q.addBindValue(text(sh.shippedAt));
-    q.addBindValue(text(sh.deliveredAt));
-    if (!q.exec())
-        return dbError(q.lastError(), QStringLiteral("record the shipment"));
+                             "delivered_at = CASE WHEN excluded.delivered_at <> '' THEN excluded.delivered_at ELSE shipments.delivered_at END"),
+        { orderId, text(sh.trackingNumber), text(sh.carrier), text(sh.trackingUrl), text(sh.shippedAt), text(sh.deliveredAt) }, QStringLiteral("record the shipment"));
+    if (!q)
+        return q.error();
     return Status::success();
 }
 
 Result<QList<Shipment>> OrderStore::shipments(const QString &orderId)
 {
-    auto db = connection();
-    if (!db)
-        return db.error();
-    QSqlQuery q(*db);
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT tracking_number, carrier, tracking_url, shipped_at, delivered_at FROM shipments "
-                             "WHERE order_id = ? ORDER BY shipped_at, tracking_number"));
-    q.addBindValue(orderId);
-    if (!q.exec())
-        return dbError(q.lastError(), QStringLiteral("read shipments"));
+    auto q = run(QStringLiteral("SELECT tracking_number, carrier, tracking_url, shipped_at, delivered_at FROM shipments "
+                             "WHERE order_id = ? ORDER BY shipped_at, tracking_number"),
+        { orderId }, QStringLiteral("read shipments"));
+    if (!q)
+        return q.error();
     QList<Shipment> out;
-    while (q.next()) {
-        out.append(Shipment { q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString(),
-            q.value(4).toString() });
+    while (q->next()) {
+        out.append(Shipment { q->value(0).toString(), q->value(1).toString(), q->value(2).toString(), q->value(3).toString(),
+            q->value(4).toString() });
     }
     return out;
 }
 
 Status OrderStore::putCatalogEntry(const CatalogEntry &e)
 {
-    auto db = connection();
-    if (!db)
-        return db.error();
-    QSqlQuery q(*db);
-    q.prepare(QStringLiteral("INSERT INTO printify_catalog (format_id, format_json, problem, fetched_at) VALUES (?, ?, ?, ?) "
+    auto q = run(QStringLiteral("INSERT INTO printify_catalog (format_id, format_json, problem, fetched_at) VALUES (?, ?, ?, ?) "
                              "ON CONFLICT (format_id) DO UPDATE SET format_json = excluded.format_json, "
-                             "problem = excluded.problem, fetched_at = excluded.fetched_at"));
-    q.addBindValue(e.formatId);
-    q.addBindValue(text(jsonText(e.format)));
-    q.addBindValue(text(e.problem));
-    q.addBindValue(e.fetchedAt > 0 ? e.fetchedAt : nowMs());
-    if (!q.exec())
-        return dbError(q.lastError(), QStringLiteral("store the catalog"));
+                             "problem = excluded.problem, fetched_at = excluded.fetched_at"),
+        { e.formatId, text(jsonText(e.format)), text(e.problem), e.fetchedAt > 0 ? e.fetchedAt : nowMs() }, QStringLiteral("store the catalog"));
+    if (!q)
+        return q.error();
     return Status::success();
 }
 
 Result<QList<OrderStore::CatalogEntry>> OrderStore::catalogEntries()
 {
-    auto db = connection();
-    if (!db)
-        return db.error();
-    QSqlQuery q(*db);
-    q.setForwardOnly(true);
-    if (!q.exec(QStringLiteral("SELECT format_id, format_json, problem, fetched_at FROM printify_catalog ORDER BY format_id")))
-        return dbError(q.lastError(), QStringLiteral("read the catalog"));
+    auto q = run(QStringLiteral("SELECT format_id, format_json, problem, fetched_at FROM printify_catalog ORDER BY format_id"),
+        {}, QStringLiteral("read the catalog"));
+    if (!q)
+        return q.error();
     QList<CatalogEntry> out;
-    while (q.next())
-        out.append(CatalogEntry { q.value(0).toString(), jsonObject(q.value(1)), q.value(2).toString(), q.value(3).toLongLong() });
+    while (q->next())
+        out.append(CatalogEntry { q->value(0).toString(), jsonObject(q->value(1)), q->value(2).toString(), q->value(3).toLongLong() });
     return out;
 }
 
 Result<QList<OrderRecord>> OrderStore::ordersWithFilesFinishedBefore(qint64 beforeMs)
 {
-    auto db = connection();
-    if (!db)
-        return db.error();
-    QSqlQuery q(*db);
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT %1 FROM orders WHERE status IN ('delivered', 'refunded', 'canceled') "
+    auto q = run(QStringLiteral("SELECT %1 FROM orders WHERE status IN ('delivered', 'refunded', 'canceled') "
                              "AND files_deleted_at = 0 AND updated_at < ?")
-                  .arg(QLatin1String(OrderColumns)));
-    q.addBindValue(beforeMs);
-    if (!q.exec())
-        return dbError(q.lastError(), QStringLiteral("list finished orders"));
+                  .arg(QLatin1String(OrderColumns)),
+        { beforeMs }, QStringLiteral("list finished orders"));
+    if (!q)
+        return q.error();
     QList<OrderRecord> out;
-    while (q.next())
-        out.append(orderFromRow(q));
+    while (q->next())
+        out.append(orderFromRow(*q));
     return out;
 }
 
 Result<bool> OrderStore::fileStillNeeded(const QString &sha256, const QString &exceptOrderId)
 {
-    auto db = connection();
-    if (!db)
-        return db.error();
-    QSqlQuery q(*db);
-    q.prepare(QStringLiteral("SELECT 1 FROM order_files f JOIN orders o ON o.id = f.order_id WHERE f.sha256 = ? "
-                             "AND f.order_id <> ? AND o.files_deleted_at = 0 LIMIT 1"));
-    q.addBindValue(sha256);
-    q.addBindValue(exceptOrderId);
-    if (!q.exec())
-        return dbError(q.lastError(), QStringLiteral("check file use"));
-    return q.next();
+    auto q = run(QStringLiteral("SELECT 1 FROM order_files f JOIN orders o ON o.id = f.order_id WHERE f.sha256 = ? "
+                             "AND f.order_id <> ? AND o.files_deleted_at = 0 LIMIT 1"),
+        { sha256, exceptOrderId }, QStringLiteral("check file use"));
+    if (!q)
+        return q.error();
+    return q->next();
 }
 
 } // namespace CalStudio

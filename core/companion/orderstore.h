@@ -8,6 +8,7 @@
 #include <QList>
 #include <QSize>
 #include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QString>
 #include <QThreadStorage>
 #include <QVariantMap>
@@ -239,6 +240,8 @@ public:
 private:
     explicit OrderStore(DatabaseSettings settings);
     Result<QSqlDatabase> connection();
+    /// Prepares `sql` on this thread's connection, binds `values` in order and runs it.
+    Result<QSqlQuery> run(const QString &sql, const QVariantList &values, const QString &what);
     Status migrate();
     Result<std::optional<OrderRecord>> findWhere(const QString &column, const QString &value);
 

@@ -1,5 +1,7 @@
 #include "core/companion/printifyclient.h"
 
+#include "core/companion/httpexchange.h"
+
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QEventLoop>
@@ -30,72 +32,7 @@ const QString kDefaultBase = QStringLiteral("https://api.printify.com");
 /// Appended to the detail of an error after which a non-idempotent request may have been carried out.
 const QString kOutcomeUnknownMarker = QStringLiteral("[outcome-unknown]");
 
-/// What one try brought back.
-struct Attempt {
-    bool transportFailed = false; ///< no complete HTTP answer
-    bool timedOut = false;
-    bool neverSent = false; ///< the connection could not even be opened: the request never left
-    QString transportError; ///< QNetworkReply's text, for the detail
-    int status = 0;
-    QByteArray body;
-    QByteArray retryAfter;
-};
-
-/**
- * A request body that can be read exactly once. QNetworkAccessManager (Qt 6.4) silently re-sends a request
- * whose connection closed before any answer; to do so it rewinds the body with reset(). Refusing the rewind
- * turns that re-send into QNetworkReply::ContentReSendError, so a non-idempotent request reaches the server at
- * most once per try.
- */
-class OneShotBody : public QIODevice {
-public:
-    explicit OneShotBody(QByteArray data)
-        : m_data(std::move(data))
-    {
-        open(QIODevice::ReadOnly | QIODevice::Unbuffered);
-    }
-
-    [[nodiscard]] bool isSequential() const override { return false; }
-    [[nodiscard]] qint64 size() const override { return m_data.size(); }
-    bool seek(qint64 position) override
-    {
-        if (m_read && position != pos())
-            return false; // no rewinding once sent
-        return QIODevice::seek(position);
-    }
-    bool reset() override { return seek(0); }
-
-protected:
-    qint64 readData(char *data, qint64 maxSize) override
-    {
-        m_read = true;
-        const qint64 count = std::min<qint64>(maxSize, m_data.size() - pos());
-        if (count <= 0)
-            return 0;
-        std::memcpy(data, m_data.constData() + pos(), size_t(count));
-        return count;
-    }
-    qint64 writeData(const char *, qint64) override { return -1; }
-
-private:
-    QByteArray m_data;
-    bool m_read = false;
-};
-
-milliseconds parseRetryAfter(const QByteArray &value)
-{
-    const QByteArray trimmed = value.trimmed();
-    if (trimmed.isEmpty())
-        return milliseconds(0);
-    bool ok = false;
-    const double seconds = trimmed.toDouble(&ok);
-    if (ok)
-        return milliseconds(std::max<qint64>(0, qint64(std::llround(std::min(seconds, 1e9) * 1000))));
-    const QDateTime when = QDateTime::fromString(QString::fromLatin1(trimmed), Qt::RFC2822Date);
-    if (when.isValid())
-        return milliseconds(std::max<qint64>(0, QDateTime::currentDateTimeUtc().msecsTo(when)));
-    return milliseconds(0);
-}
+using Attempt = HttpExchange;
 
 /// Printify object ids (24 hex digits; a fake may use others): ASCII letters, digits, '_' and '-'.
 bool isPrintifyId(const QString &id)
@@ -213,26 +150,12 @@ PrintifyClient::PrintifyClient(Options options)
 
 QByteArray PrintifyClient::userAgent() const
 {
-    QString version = m_options.version;
-    if (version.isEmpty() && QCoreApplication::instance())
-        version = QCoreApplication::applicationVersion();
-    if (version.isEmpty())
-        version = QStringLiteral("0");
-    return "calstudio-companion/" + version.toUtf8();
+    return HttpExchange::userAgent(m_options.version);
 }
 
 QUrl PrintifyClient::endpoint(const QString &path) const
 {
-    QUrl url = m_options.apiBase;
-    QString prefix = url.path();
-    while (prefix.endsWith(QLatin1Char('/')))
-        prefix.chop(1);
-    if (prefix.endsWith(QLatin1String("/v1")) && path.startsWith(QLatin1String("/v1/")))
-        prefix.chop(3);
-    const qsizetype question = path.indexOf(QLatin1Char('?'));
-    url.setPath(prefix + path.left(question));
-    url.setQuery(question < 0 ? QString() : path.mid(question + 1));
-    return url;
+    return HttpExchange::endpoint(m_options.apiBase, path);
 }
 
 Result<QString> PrintifyClient::shopPath(const QString &rest) const
@@ -296,54 +219,12 @@ Result<QJsonDocument> PrintifyClient::request(
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
 
-    const auto once = [&]() -> Attempt {
-        // A fresh manager per try, on this thread: nothing is shared with other threads or earlier tries.
-        QNetworkAccessManager manager;
-        OneShotBody device(payload); // outlives the reply (declared before it)
-        std::unique_ptr<QNetworkReply> reply;
-        if (hasBody && !idempotent) {
-            reply.reset(method == "POST" ? manager.post(request, &device)
-                    : method == "PUT"    ? manager.put(request, &device)
-                                         : manager.sendCustomRequest(request, method, &device));
-        } else if (hasBody) {
-            reply.reset(method == "POST" ? manager.post(request, payload)
-                    : method == "PUT"    ? manager.put(request, payload)
-                                         : manager.sendCustomRequest(request, method, payload));
-        } else if (method == "GET")
-            reply.reset(manager.get(request));
-        else
-            reply.reset(manager.sendCustomRequest(request, method));
-        Attempt attempt;
-        if (!reply->isFinished()) {
-            QEventLoop loop;
-            QTimer deadline;
-            deadline.setSingleShot(true);
-            QObject::connect(reply.get(), &QNetworkReply::finished, &loop, &QEventLoop::quit);
-            QObject::connect(&deadline, &QTimer::timeout, &loop, [&] {
-                attempt.timedOut = true;
-                reply->abort(); // emits finished() → quit
-                loop.quit();
-            });
-            deadline.start(m_options.timeout);
-            loop.exec(QEventLoop::ExcludeUserInputEvents);
-        }
-        const QVariant status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
-        const QNetworkReply::NetworkError error = reply->error();
-        if (attempt.timedOut || !status.isValid()
-            || (error != QNetworkReply::NoError && error < QNetworkReply::ContentAccessDenied)) {
-            attempt.transportFailed = true;
-            attempt.neverSent = !attempt.timedOut
-                && (error == QNetworkReply::ConnectionRefusedError || error == QNetworkReply::HostNotFoundError);
-            attempt.transportError = attempt.timedOut
-                ? QStringLiteral("no answer within %1 ms").arg(m_options.timeout.count())
-                : error == QNetworkReply::ContentReSendError ? QStringLiteral("connection closed without an answer")
-                                                             : reply->errorString();
-            return attempt;
-        }
-        attempt.status = status.toInt();
-        attempt.body = reply->readAll();
-        attempt.retryAfter = reply->rawHeader("Retry-After");
-        return attempt;
+    const auto once = [&] {
+        // Without idempotency, a body Qt could rewind might be sent twice (see HttpExchange).
+        return HttpExchange::run(request, method, payload,
+            !hasBody ? HttpExchange::Body::None
+                     : (idempotent ? HttpExchange::Body::Rewindable : HttpExchange::Body::OneShot),
+            m_options.timeout);
     };
 
     Attempt attempt;
@@ -368,7 +249,7 @@ Result<QJsonDocument> PrintifyClient::request(
             retryable = idempotent;
         if (!retryable || tries >= m_options.maxAttempts)
             break;
-        const milliseconds retryAfter = parseRetryAfter(attempt.retryAfter);
+        const milliseconds retryAfter = HttpExchange::retryAfter(attempt.header("Retry-After"));
         if (retryAfter > m_options.maxBackoff) {
             qCWarning(lcPrintify) << "Retry-After" << retryAfter.count()
                                   << "ms is longer than the longest pause; giving up";

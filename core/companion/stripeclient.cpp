@@ -1,5 +1,7 @@
 #include "core/companion/stripeclient.h"
 
+#include "core/companion/httpexchange.h"
+
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QEventLoop>
@@ -29,36 +31,12 @@ Q_LOGGING_CATEGORY(lcStripe, "calstudio.companion.stripe")
 const QString kDefaultBase = QStringLiteral("https://api.stripe.com");
 
 /// What one try brought back.
-struct Attempt {
-    bool transportFailed = false; ///< no complete HTTP answer
-    bool timedOut = false;
-    QString transportError; ///< QNetworkReply's text, for the detail
-    int status = 0;
-    QByteArray body;
-    QByteArray requestId;
-    QByteArray retryAfter;
-    QByteArray shouldRetry; ///< Stripe-Should-Retry
-};
+using Attempt = HttpExchange;
 
 /// Stripe's error object {type, code, param, message, decline_code} from an error body (empty when not JSON).
 QJsonObject stripeErrorOf(const QByteArray &body)
 {
     return QJsonDocument::fromJson(body).object().value(QStringLiteral("error")).toObject();
-}
-
-milliseconds parseRetryAfter(const QByteArray &value)
-{
-    const QByteArray trimmed = value.trimmed();
-    if (trimmed.isEmpty())
-        return milliseconds(0);
-    bool ok = false;
-    const double seconds = trimmed.toDouble(&ok);
-    if (ok)
-        return milliseconds(std::max<qint64>(0, qint64(std::llround(std::min(seconds, 1e9) * 1000))));
-    const QDateTime when = QDateTime::fromString(QString::fromLatin1(trimmed), Qt::RFC2822Date);
-    if (when.isValid())
-        return milliseconds(std::max<qint64>(0, QDateTime::currentDateTimeUtc().msecsTo(when)));
-    return milliseconds(0);
 }
 
 /// Stripe object ids are ASCII letters, digits and '_' ("cs_test_a1B2", "pi_3Q…"); anything else never reaches a
@@ -134,24 +112,12 @@ StripeClient::StripeClient(Options options)
 
 QByteArray StripeClient::userAgent() const
 {
-    QString version = m_options.version;
-    if (version.isEmpty() && QCoreApplication::instance())
-        version = QCoreApplication::applicationVersion();
-    if (version.isEmpty())
-        version = QStringLiteral("0");
-    return "calstudio-companion/" + version.toUtf8();
+    return HttpExchange::userAgent(m_options.version);
 }
 
 QUrl StripeClient::endpoint(const QString &path) const
 {
-    QUrl url = m_options.apiBase;
-    QString prefix = url.path();
-    while (prefix.endsWith(QLatin1Char('/')))
-        prefix.chop(1);
-    if (prefix.endsWith(QLatin1String("/v1")) && path.startsWith(QLatin1String("/v1/")))
-        prefix.chop(3);
-    url.setPath(prefix + path);
-    return url;
+    return HttpExchange::endpoint(m_options.apiBase, path);
 }
 
 QString StripeClient::redact(const QString &text, const QString &secretKey)
@@ -202,42 +168,10 @@ Result<QJsonObject> StripeClient::request(
     }
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
 
-    const auto once = [&]() -> Attempt {
-        // A fresh manager per try, on this thread: nothing is shared with other threads or earlier tries.
-        QNetworkAccessManager manager;
-        std::unique_ptr<QNetworkReply> reply(isPost ? manager.post(request, body)
-                : method == "GET"                   ? manager.get(request)
-                                                    : manager.sendCustomRequest(request, method));
-        Attempt attempt;
-        if (!reply->isFinished()) {
-            QEventLoop loop;
-            QTimer deadline;
-            deadline.setSingleShot(true);
-            QObject::connect(reply.get(), &QNetworkReply::finished, &loop, &QEventLoop::quit);
-            QObject::connect(&deadline, &QTimer::timeout, &loop, [&] {
-                attempt.timedOut = true;
-                reply->abort(); // emits finished() → quit
-                loop.quit();
-            });
-            deadline.start(m_options.timeout);
-            loop.exec(QEventLoop::ExcludeUserInputEvents);
-        }
-        const QVariant status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
-        const QNetworkReply::NetworkError error = reply->error();
-        if (attempt.timedOut || !status.isValid()
-            || (error != QNetworkReply::NoError && error < QNetworkReply::ContentAccessDenied)) {
-            attempt.transportFailed = true;
-            attempt.transportError = attempt.timedOut
-                ? QStringLiteral("no answer within %1 ms").arg(m_options.timeout.count())
-                : reply->errorString();
-            return attempt;
-        }
-        attempt.status = status.toInt();
-        attempt.body = reply->readAll();
-        attempt.requestId = reply->rawHeader("Request-Id");
-        attempt.retryAfter = reply->rawHeader("Retry-After");
-        attempt.shouldRetry = reply->rawHeader("Stripe-Should-Retry").trimmed().toLower();
-        return attempt;
+    const auto once = [&] {
+        // Resending is safe here: every POST carries its Idempotency-Key.
+        return HttpExchange::run(request, method, body,
+            isPost ? HttpExchange::Body::Rewindable : HttpExchange::Body::None, m_options.timeout);
     };
 
     Attempt attempt;
@@ -251,13 +185,13 @@ Result<QJsonObject> StripeClient::request(
                                           << "failed:" << attempt.transportError;
         else
             qCWarning(lcStripe).noquote() << method << path << "try" << tried << "of" << m_options.maxAttempts << "HTTP"
-                                          << attempt.status << "request-id" << attempt.requestId;
+                                          << attempt.status << "request-id" << attempt.header("Request-Id");
         bool retry = attempt.transportFailed || isRetryableStatus(attempt);
-        if (attempt.shouldRetry == "false")
+        if (attempt.header("Stripe-Should-Retry").trimmed().toLower() == "false")
             retry = false;
         if (!retry || tried >= m_options.maxAttempts)
             break;
-        const milliseconds retryAfter = parseRetryAfter(attempt.retryAfter);
+        const milliseconds retryAfter = HttpExchange::retryAfter(attempt.header("Retry-After"));
         if (retryAfter > m_options.maxBackoff) {
             qCWarning(lcStripe) << "Retry-After" << retryAfter.count()
                                 << "ms is longer than the longest pause; giving up";
@@ -298,9 +232,9 @@ Result<QJsonObject> StripeClient::request(
                 QStringLiteral("%1 %2: HTTP %3 body is not a JSON object (%4) request_id=%5")
                     .arg(QString::fromLatin1(method), path)
                     .arg(status)
-                    .arg(parseError.errorString(), QString::fromLatin1(attempt.requestId)));
+                    .arg(parseError.errorString(), QString::fromLatin1(attempt.header("Request-Id"))));
         }
-        qCInfo(lcStripe).noquote() << method << path << "HTTP" << status << "request-id" << attempt.requestId;
+        qCInfo(lcStripe).noquote() << method << path << "HTTP" << status << "request-id" << attempt.header("Request-Id");
         return document.object();
     }
 
@@ -318,7 +252,7 @@ Result<QJsonObject> StripeClient::request(
     append("decline_code", stripeError.value(QStringLiteral("decline_code")).toString());
     if (const QString message = stripeError.value(QStringLiteral("message")).toString(); !message.isEmpty())
         detail += QStringLiteral(" message=\"%1\"").arg(message.left(500));
-    append("request_id", QString::fromLatin1(attempt.requestId));
+    append("request_id", QString::fromLatin1(attempt.header("Request-Id")));
 
     if (status == 401 || status == 403) {
         return fail("stripe_auth",

@@ -22,12 +22,14 @@ packages=(
     libqt6sql6-sqlite libqt6sql6-psql qtkeychain-qt6-dev
     qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-templates
     qml6-module-qtquick-layouts qml6-module-qtquick-window qml6-module-qtqml-workerscript
-    libopencv-dev opencv-data libvips-dev nlohmann-json3-dev libical-dev
+    libopencv-dev opencv-data libvips-dev nlohmann-json3-dev libical-dev libsqlite3-dev
     libgl1-mesa-dri
 )
 if [ "$want_test" = 1 ]; then
     packages+=(xvfb xauth dbus dbus-x11 gnome-keyring libsecret-1-0 libsecret-tools qml6-module-qttest
-        clang-14 libclang-rt-14-dev libvips-tools)
+        clang-14 libclang-rt-14-dev libvips-tools
+        nginx-light # tests/companion/nginx: the shipped reverse-proxy configuration in front of the companion
+        postgresql) # tests/companion/tst_fulfillmentpg: scripts/test.sh runs a throwaway cluster (initdb)
 fi
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then

@@ -966,6 +966,10 @@ std::optional<PrintFormat> CompanionApi::soldFormat(const QString &id) const
         return std::nullopt;
     if (const auto it = m_discovered.constFind(id); it != m_discovered.constEnd())
         return *it;
+    // With Printify fulfilling orders, a format is sold only once its positions came from
+    // Printify's catalog (the configured ones would not match Printify's placeholders).
+    if (!m_config.printifyApiToken.isEmpty() && m_config.printifyMapping.contains(id))
+        return std::nullopt;
     return m_config.format(id);
 }
 

@@ -136,14 +136,18 @@ QPair<QString, QString> FulfillmentWorker::splitName(const QString &name)
 
 std::optional<PrintFormat> FulfillmentWorker::formatFor(const QString &formatId)
 {
-    // What catalog discovery learnt from Printify wins over the configuration.
-    if (auto entries = m_store->catalogEntries()) {
-        for (const auto &e : *entries) {
-            if (e.formatId == formatId && e.problem.isEmpty()) {
-                if (auto f = PrintFormat::fromJson(e.format))
-                    return *f;
+    // A format with Printify settings is printed with the positions discovered from Printify's
+    // catalog — never with the configured ones, whose names Printify would not know.
+    if (m_config.printifyMapping.contains(formatId)) {
+        if (auto entries = m_store->catalogEntries()) {
+            for (const auto &e : *entries) {
+                if (e.formatId == formatId && e.problem.isEmpty()) {
+                    if (auto f = PrintFormat::fromJson(e.format))
+                        return *f;
+                }
             }
         }
+        return std::nullopt;
     }
     return m_config.format(formatId);
 }
@@ -198,16 +202,28 @@ void FulfillmentWorker::runJob(FulfillmentJob job)
             { OrderStatus::Submitting, { OrderStatus::Paid }, {}, QStringLiteral("fulfillment"),
                 QStringLiteral("sending to the print shop"), {} });
     }
+    if (order.status == OrderStatus::Submitting && !job.printifyOrderId.isEmpty()) {
+        // Printify's order id was recorded but the process ended before the status followed
+        // (a crash at order:recorded): make the transition now.
+        (void)m_store->applyTransition(order.id,
+            { OrderStatus::Submitted, { OrderStatus::Submitting }, {}, QStringLiteral("fulfillment"),
+                QStringLiteral("Printify order %1 (recorded)").arg(job.printifyOrderId), {} });
+    }
     const auto format = formatFor(order.formatId);
+    const bool catalogPending = !format && m_config.printifyMapping.contains(order.formatId);
 
     for (;;) {
         StepResult r;
         if (!format && job.step != QLatin1String("track") && job.step != QLatin1String("send")) {
-            r = { Outcome::Failed,
+            // Not read from Printify yet (it was unreachable at start): wait for the catalog. A format
+            // Printify no longer offers, or one without Printify settings, cannot be printed at all.
+            r = { catalogPending ? Outcome::Retry : Outcome::Failed,
                 Error(QStringLiteral("fulfillment_config"),
-                    QStringLiteral("The format %1 is not available for printing (see the catalog problems in the log).")
-                        .arg(order.formatId)),
-                false };
+                    catalogPending
+                        ? QStringLiteral("The format %1 has not been read from Printify's catalog yet.").arg(order.formatId)
+                        : QStringLiteral("The format %1 is not available for printing (see the catalog problems in the log).")
+                              .arg(order.formatId)),
+                catalogPending };
         } else if (job.step == QLatin1String("upload")) {
             r = uploadStep(job, order, *format);
         } else if (job.step == QLatin1String("product")) {

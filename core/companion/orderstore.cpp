@@ -7,6 +7,10 @@
 #include <QThread>
 #include <QUuid>
 
+#include <sqlite3.h>
+
+#include <mutex>
+
 namespace CalStudio {
 
 namespace {
@@ -88,11 +92,13 @@ OrderRecord orderFromRow(const QSqlQuery &q)
  */
 class WriteTransaction {
 public:
-    WriteTransaction(QSqlDatabase db, bool sqlite)
-        : m_db(std::move(db))
+    /// `sqliteWrites`: the process's SQLite write lock (null for PostgreSQL), held until the end.
+    WriteTransaction(QSqlDatabase db, std::mutex *sqliteWrites)
+        : m_lock(sqliteWrites ? std::unique_lock<std::mutex>(*sqliteWrites) : std::unique_lock<std::mutex>())
+        , m_db(std::move(db))
     {
         QSqlQuery q(m_db);
-        m_active = q.exec(sqlite ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN"));
+        m_active = q.exec(sqliteWrites ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN"));
         if (!m_active)
             m_error = dbError(q.lastError(), QStringLiteral("start a transaction"));
     }
@@ -116,6 +122,7 @@ public:
     }
 
 private:
+    std::unique_lock<std::mutex> m_lock; // first member: released last, after the ROLLBACK
     QSqlDatabase m_db;
     bool m_active = false;
     Error m_error;
@@ -158,11 +165,13 @@ void addAssignments(const QVariantMap &set, const QStringList &allowed, QStringL
 
 } // namespace
 
-/// The connection of one thread; removes it from Qt's registry when the thread ends.
+/// The connection of one thread and its prepared statements; removes it from Qt's registry when the thread ends.
 struct OrderStore::ThreadConnection {
     QString name;
+    QHash<QString, QSqlQuery> statements; ///< the hot read path's queries, prepared once per connection
     ~ThreadConnection()
     {
+        statements.clear();
         {
             QSqlDatabase db = QSqlDatabase::database(name, false);
             db.close();
@@ -197,6 +206,14 @@ Result<std::shared_ptr<OrderStore>> OrderStore::open(const DatabaseSettings &set
                 .arg(settings.driver, settings.driver == QLatin1String("QPSQL") ? QStringLiteral("psql")
                                                                                  : QStringLiteral("sqlite")));
     }
+    if (settings.driver == QLatin1String("QSQLITE")) {
+        // SQLite keeps process-wide memory statistics behind one mutex taken on every allocation;
+        // with eight request threads that lock was 14 % of a GET's CPU (docs/BENCHMARKS.md). It can only
+        // be switched off before SQLite initialises, i.e. before the first connection in the process;
+        // later (SQLITE_MISUSE) it stays as it is, which is only slower.
+        static std::once_flag once;
+        std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+    }
     std::shared_ptr<OrderStore> store(new OrderStore(settings));
     if (Status migrated = store->migrate(); !migrated)
         return migrated.error();
@@ -227,7 +244,7 @@ Result<QSqlDatabase> OrderStore::connection()
                     ? QStringLiteral("connect_timeout=5")
                     : m_settings.connectOptions);
         }
-        m_connections.setLocalData(new ThreadConnection { name });
+        m_connections.setLocalData(new ThreadConnection { name, {} });
     }
     // Not open yet, or closed after a failure: (re)connect; a failure is retried on the next call.
     if (!db.open()) {
@@ -255,7 +272,7 @@ Status OrderStore::migrate()
     if (!db)
         return db.error();
     const bool sqlite = m_settings.driver == QLatin1String("QSQLITE");
-    WriteTransaction tx(*db, sqlite);
+    WriteTransaction tx(*db, sqliteWriteLock());
     if (!tx.isActive())
         return tx.error();
     QSqlQuery q(*db);
@@ -395,11 +412,45 @@ Status OrderStore::migrate()
     return tx.commit();
 }
 
+Result<QSqlQuery> OrderStore::prepared(const QString &sql, const QString &what)
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    ThreadConnection *thread = m_connections.localData();
+    if (const auto it = thread->statements.constFind(sql); it != thread->statements.constEnd())
+        return *it;
+    QSqlQuery q(*db);
+    q.setForwardOnly(true);
+    if (!q.prepare(sql))
+        return dbError(q.lastError(), what);
+    thread->statements.insert(sql, q);
+    return q;
+}
+
+Result<QSqlQuery> OrderStore::runPrepared(const QString &sql, const QVariantList &values, const QString &what)
+{
+    auto q = prepared(sql, what);
+    if (!q)
+        return q;
+    for (int i = 0; i < values.size(); ++i)
+        q->bindValue(i, values.at(i));
+    if (!q->exec()) {
+        const Error error = dbError(q->lastError(), what);
+        q->finish();
+        return error;
+    }
+    return q;
+}
+
 Result<QSqlQuery> OrderStore::run(const QString &sql, const QVariantList &values, const QString &what)
 {
     auto db = connection();
     if (!db)
         return db.error();
+    std::unique_lock<std::mutex> lock;
+    if (std::mutex *writes = sqliteWriteLock(); writes && !sql.startsWith(QLatin1String("SELECT")))
+        lock = std::unique_lock<std::mutex>(*writes);
     QSqlQuery q(*db);
     q.setForwardOnly(true);
     if (!q.prepare(sql))
@@ -409,6 +460,11 @@ Result<QSqlQuery> OrderStore::run(const QString &sql, const QVariantList &values
     if (!q.exec())
         return dbError(q.lastError(), what);
     return q;
+}
+
+std::mutex *OrderStore::sqliteWriteLock()
+{
+    return m_settings.driver == QLatin1String("QSQLITE") ? &m_sqliteWrites : nullptr;
 }
 
 Status OrderStore::ping()
@@ -433,7 +489,7 @@ Status OrderStore::createOrder(const OrderRecord &o, const QString &source)
     auto db = connection();
     if (!db)
         return db.error();
-    WriteTransaction tx(*db, m_settings.driver == QLatin1String("QSQLITE"));
+    WriteTransaction tx(*db, sqliteWriteLock());
     if (!tx.isActive())
         return tx.error();
     QSqlQuery q(*db);
@@ -459,14 +515,16 @@ Status OrderStore::createOrder(const OrderRecord &o, const QString &source)
 
 Result<std::optional<OrderRecord>> OrderStore::findWhere(const QString &column, const QString &value)
 {
-    auto q = run(QStringLiteral("SELECT %1 FROM orders WHERE %2 = ? ORDER BY created_at DESC")
+    auto q = runPrepared(QStringLiteral("SELECT %1 FROM orders WHERE %2 = ? ORDER BY created_at DESC")
                   .arg(QLatin1String(OrderColumns), column),
         { value }, QStringLiteral("read the order"));
     if (!q)
         return q.error();
-    if (!q->next())
-        return std::optional<OrderRecord>();
-    return std::optional<OrderRecord>(orderFromRow(*q));
+    std::optional<OrderRecord> order;
+    if (q->next())
+        order = orderFromRow(*q);
+    q->finish(); // a reused statement must not keep the read snapshot open
+    return order;
 }
 
 Result<std::optional<OrderRecord>> OrderStore::find(const QString &orderId)
@@ -512,7 +570,7 @@ Result<QList<OrderRecord>> OrderStore::list(std::optional<OrderStatus> status, b
 
 Result<QList<OrderFile>> OrderStore::files(const QString &orderId)
 {
-    auto q = run(QStringLiteral("SELECT position, sha256, extension, size, width, height, uploaded_at FROM order_files "
+    auto q = runPrepared(QStringLiteral("SELECT position, sha256, extension, size, width, height, uploaded_at FROM order_files "
                              "WHERE order_id = ? ORDER BY position"),
         { orderId }, QStringLiteral("read the order's files"));
     if (!q)
@@ -522,12 +580,13 @@ Result<QList<OrderFile>> OrderStore::files(const QString &orderId)
         out.append(OrderFile { q->value(0).toString(), q->value(1).toString(), q->value(2).toString(),
             q->value(3).toLongLong(), QSize(q->value(4).toInt(), q->value(5).toInt()), q->value(6).toLongLong() });
     }
+    q->finish();
     return out;
 }
 
 Result<QList<OrderHistoryEntry>> OrderStore::history(const QString &orderId)
 {
-    auto q = run(QStringLiteral("SELECT at, from_status, to_status, source, note FROM order_history WHERE order_id = ? "
+    auto q = runPrepared(QStringLiteral("SELECT at, from_status, to_status, source, note FROM order_history WHERE order_id = ? "
                              "ORDER BY id"),
         { orderId }, QStringLiteral("read the order's history"));
     if (!q)
@@ -537,6 +596,7 @@ Result<QList<OrderHistoryEntry>> OrderStore::history(const QString &orderId)
         out.append(OrderHistoryEntry { q->value(0).toLongLong(), q->value(1).toString(), q->value(2).toString(),
             q->value(3).toString(), q->value(4).toString() });
     }
+    q->finish();
     return out;
 }
 
@@ -546,7 +606,7 @@ Result<bool> OrderStore::putFile(const QString &orderId, const OrderFile &file)
     if (!db)
         return db.error();
     const bool sqlite = m_settings.driver == QLatin1String("QSQLITE");
-    WriteTransaction tx(*db, sqlite);
+    WriteTransaction tx(*db, sqliteWriteLock());
     if (!tx.isActive())
         return tx.error();
     QSqlQuery q(*db);
@@ -590,7 +650,7 @@ Result<OrderStore::CheckoutAttempt> OrderStore::advanceCheckoutAttempt(const QSt
     auto db = connection();
     if (!db)
         return db.error();
-    WriteTransaction tx(*db, m_settings.driver == QLatin1String("QSQLITE"));
+    WriteTransaction tx(*db, sqliteWriteLock());
     if (!tx.isActive())
         return tx.error();
     QSqlQuery q(*db);
@@ -621,7 +681,7 @@ Result<bool> OrderStore::applyTransition(const QString &orderId, const Transitio
     if (!db)
         return db.error();
     const bool sqlite = m_settings.driver == QLatin1String("QSQLITE");
-    WriteTransaction tx(*db, sqlite);
+    WriteTransaction tx(*db, sqliteWriteLock());
     if (!tx.isActive())
         return tx.error();
     QSqlQuery q(*db);
@@ -677,7 +737,7 @@ Status OrderStore::update(const QString &orderId, const QVariantMap &set, const 
     if (!db)
         return db.error();
     const bool sqlite = m_settings.driver == QLatin1String("QSQLITE");
-    WriteTransaction tx(*db, sqlite);
+    WriteTransaction tx(*db, sqliteWriteLock());
     if (!tx.isActive())
         return tx.error();
     QSqlQuery q(*db);
@@ -778,7 +838,7 @@ Result<std::optional<FulfillmentJob>> OrderStore::claimFulfillmentJob(const QStr
     if (!db)
         return db.error();
     const bool sqlite = m_settings.driver == QLatin1String("QSQLITE");
-    WriteTransaction tx(*db, sqlite);
+    WriteTransaction tx(*db, sqliteWriteLock());
     if (!tx.isActive())
         return tx.error();
     const qint64 now = nowMs();
@@ -821,6 +881,9 @@ Result<bool> OrderStore::updateFulfillmentJob(const QString &orderId, const QStr
     QStringList assignments { QStringLiteral("lease_expires_at = ?"), QStringLiteral("updated_at = ?") };
     QVariantList values { now + leaseMs, now };
     addAssignments(set, jobColumns(), assignments, values);
+    std::unique_lock<std::mutex> lock;
+    if (std::mutex *writes = sqliteWriteLock())
+        lock = std::unique_lock<std::mutex>(*writes);
     QSqlQuery q(*db);
     // Only the lease holder writes, and only while its lease runs.
     q.prepare(QStringLiteral("UPDATE fulfillment_jobs SET %1 WHERE order_id = ? AND lease_owner = ? AND lease_expires_at >= ?")
@@ -861,6 +924,9 @@ Status OrderStore::requeueFulfillmentJob(const QString &orderId, const QString &
     auto db = connection();
     if (!db)
         return db.error();
+    std::unique_lock<std::mutex> lock;
+    if (std::mutex *writes = sqliteWriteLock())
+        lock = std::unique_lock<std::mutex>(*writes);
     QSqlQuery q(*db);
     q.prepare(QStringLiteral("UPDATE fulfillment_jobs SET step = ?, attempts = 0, next_attempt_at = ?, lease_owner = NULL, "
                              "lease_expires_at = 0, last_error = '', updated_at = ? WHERE order_id = ?"));
@@ -942,7 +1008,7 @@ Status OrderStore::upsertShipment(const QString &orderId, const Shipment &sh)
 
 Result<QList<Shipment>> OrderStore::shipments(const QString &orderId)
 {
-    auto q = run(QStringLiteral("SELECT tracking_number, carrier, tracking_url, shipped_at, delivered_at FROM shipments "
+    auto q = runPrepared(QStringLiteral("SELECT tracking_number, carrier, tracking_url, shipped_at, delivered_at FROM shipments "
                              "WHERE order_id = ? ORDER BY shipped_at, tracking_number"),
         { orderId }, QStringLiteral("read shipments"));
     if (!q)
@@ -952,6 +1018,7 @@ Result<QList<Shipment>> OrderStore::shipments(const QString &orderId)
         out.append(Shipment { q->value(0).toString(), q->value(1).toString(), q->value(2).toString(), q->value(3).toString(),
             q->value(4).toString() });
     }
+    q->finish();
     return out;
 }
 

@@ -10,10 +10,12 @@
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QString>
+#include <QHash>
 #include <QThreadStorage>
 #include <QVariantMap>
 
 #include <memory>
+#include <mutex>
 #include <optional>
 
 namespace CalStudio {
@@ -240,12 +242,28 @@ public:
 private:
     explicit OrderStore(DatabaseSettings settings);
     Result<QSqlDatabase> connection();
+    /**
+     * This thread's prepared statement for `sql`, prepared on first use (the GET path runs the same
+     * few reads thousands of times a second). The caller binds, executes, reads and then calls
+     * finish(): a statement left on a row would keep its connection's read snapshot open.
+     */
+    Result<QSqlQuery> prepared(const QString &sql, const QString &what);
+    /// prepared() bound with `values` and executed; the caller reads and then calls finish().
+    Result<QSqlQuery> runPrepared(const QString &sql, const QVariantList &values, const QString &what);
     /// Prepares `sql` on this thread's connection, binds `values` in order and runs it.
     Result<QSqlQuery> run(const QString &sql, const QVariantList &values, const QString &what);
     Status migrate();
     Result<std::optional<OrderRecord>> findWhere(const QString &column, const QString &value);
 
+    /**
+     * SQLite allows one writer at a time. Threads of this process take turns here instead of in
+     * SQLite's busy handler, which sleeps up to 100 ms between tries: with eight request threads
+     * recording webhook events that made p99 400 ms (docs/BENCHMARKS.md).
+     */
+    std::mutex *sqliteWriteLock();
+
     DatabaseSettings m_settings;
+    std::mutex m_sqliteWrites;
     QString m_connectionPrefix;
     struct ThreadConnection;
     QThreadStorage<ThreadConnection *> m_connections;

@@ -9,7 +9,9 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <mutex>
+#include <unordered_map>
 
 namespace CalStudio {
 
@@ -165,8 +167,10 @@ void addAssignments(const QVariantMap &set, const QStringList &allowed, QStringL
 
 } // namespace
 
-/// The connection of one thread and its prepared statements; removes it from Qt's registry when the thread ends.
-struct OrderStore::ThreadConnection {
+namespace {
+
+/// The connection of one thread and its prepared statements; removes it from Qt's registry when it goes.
+struct ThreadConnection {
     QString name;
     QHash<QString, QSqlQuery> statements; ///< the hot read path's queries, prepared once per connection
     ~ThreadConnection()
@@ -180,8 +184,17 @@ struct OrderStore::ThreadConnection {
     }
 };
 
+/// This thread's connections, one per OrderStore (by id). A thread_local is destroyed when its thread
+/// ends whether or not the store still exists — unlike QThreadStorage, which leaks the data of threads
+/// that outlive it (a pool thread after the store is gone).
+thread_local std::unordered_map<quint64, std::unique_ptr<ThreadConnection>> t_connections;
+std::atomic<quint64> g_nextStoreId { 1 };
+
+} // namespace
+
 OrderStore::OrderStore(DatabaseSettings settings)
     : m_settings(std::move(settings))
+    , m_id(g_nextStoreId++)
     , m_connectionPrefix(QStringLiteral("companion-") + QUuid::createUuid().toString(QUuid::Id128) + QLatin1Char('-'))
 {
 }
@@ -189,8 +202,7 @@ OrderStore::OrderStore(DatabaseSettings settings)
 OrderStore::~OrderStore()
 {
     // The other threads' connections go when their threads end (the owner stops its pool first).
-    if (m_connections.hasLocalData())
-        m_connections.setLocalData(nullptr);
+    t_connections.erase(m_id);
 }
 
 Result<std::shared_ptr<OrderStore>> OrderStore::open(const DatabaseSettings &settings)
@@ -223,8 +235,9 @@ Result<std::shared_ptr<OrderStore>> OrderStore::open(const DatabaseSettings &set
 Result<QSqlDatabase> OrderStore::connection()
 {
     QSqlDatabase db;
-    if (m_connections.hasLocalData()) {
-        db = QSqlDatabase::database(m_connections.localData()->name, false);
+    std::unique_ptr<ThreadConnection> &thread = t_connections[m_id];
+    if (thread) {
+        db = QSqlDatabase::database(thread->name, false);
         if (db.isOpen())
             return db;
     } else {
@@ -244,7 +257,8 @@ Result<QSqlDatabase> OrderStore::connection()
                     ? QStringLiteral("connect_timeout=5")
                     : m_settings.connectOptions);
         }
-        m_connections.setLocalData(new ThreadConnection { name, {} });
+        thread = std::make_unique<ThreadConnection>(); // no temporary: its destructor would remove the connection
+        thread->name = name;
     }
     // Not open yet, or closed after a failure: (re)connect; a failure is retried on the next call.
     if (!db.open()) {
@@ -417,7 +431,7 @@ Result<QSqlQuery> OrderStore::prepared(const QString &sql, const QString &what)
     auto db = connection();
     if (!db)
         return db.error();
-    ThreadConnection *thread = m_connections.localData();
+    ThreadConnection *thread = t_connections[m_id].get();
     if (const auto it = thread->statements.constFind(sql); it != thread->statements.constEnd())
         return *it;
     QSqlQuery q(*db);

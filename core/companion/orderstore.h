@@ -11,7 +11,6 @@
 #include <QSqlQuery>
 #include <QString>
 #include <QHash>
-#include <QThreadStorage>
 #include <QVariantMap>
 
 #include <memory>
@@ -264,9 +263,8 @@ private:
 
     DatabaseSettings m_settings;
     std::mutex m_sqliteWrites;
+    quint64 m_id; ///< keys this store's connection in each thread's registry
     QString m_connectionPrefix;
-    struct ThreadConnection;
-    QThreadStorage<ThreadConnection *> m_connections;
 };
 
 } // namespace CalStudio
